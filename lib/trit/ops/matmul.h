@@ -1,0 +1,13 @@
+#pragma once
+#include "trit/core/tensor.h"
+
+namespace trit {
+
+// a [..., M, K] @ b [..., K, N] -> [..., M, N]; batch dims broadcast. 2-D operands that are
+// transposed views go to BLAS without a copy. f32 (sgemm) or f64 (dgemm).
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+// x [..., in] @ weight[out, in]^T (+ bias [out]) -> [..., out]
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
+
+}  // namespace trit

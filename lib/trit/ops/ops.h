@@ -1,0 +1,15 @@
+#pragma once
+// Every op of the library in one include.
+#include "trit/ops/attention.h"
+#include "trit/ops/binary.h"
+#include "trit/ops/dropout.h"
+#include "trit/ops/index.h"
+#include "trit/ops/join.h"
+#include "trit/ops/matmul.h"
+#include "trit/ops/norm.h"
+#include "trit/ops/quant.h"
+#include "trit/ops/reduce.h"
+#include "trit/ops/rope.h"
+#include "trit/ops/softmax.h"
+#include "trit/ops/unary.h"
+#include "trit/ops/view.h"
