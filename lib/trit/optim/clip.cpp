@@ -1,0 +1,61 @@
+#include "trit/optim/clip.h"
+
+#include <cmath>
+
+#include "trit/autograd/grad_mode.h"
+#include "trit/core/parallel.h"
+#include "trit/ops/binary.h"
+
+namespace trit::optim {
+namespace {
+
+template <typename T>
+double sum_squares(const T* p, int64_t n) {
+  double total = 0.0;
+  parallel_for(n, 1 << 15, [&](int64_t begin, int64_t end) {
+    double s = 0.0;
+    for (int64_t i = begin; i < end; ++i) s += double(p[i]) * double(p[i]);
+#pragma omp atomic
+    total += s;
+  });
+  return total;
+}
+
+double grad_sum_squares(const Tensor& grad) {
+  const Tensor g = grad.is_contiguous() ? grad : grad.contiguous();
+  switch (g.dtype()) {
+    case DType::f32: return sum_squares(g.data<float>(), g.numel());
+    case DType::f64: return sum_squares(g.data<double>(), g.numel());
+    default: return sum_squares(g.to(DType::f64).data<double>(), g.numel());
+  }
+}
+
+}  // namespace
+
+double grad_norm(const std::vector<Tensor>& params) {
+  double total = 0.0;
+  for (const Tensor& p : params) {
+    const Tensor g = p.grad();
+    if (g.defined()) total += grad_sum_squares(g);
+  }
+  return std::sqrt(total);
+}
+
+ClipResult clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+  TRIT_CHECK(std::isfinite(max_norm) && max_norm > 0, "clip_grad_norm: max_norm ", max_norm, " must be positive");
+  ClipResult r;
+  r.norm = grad_norm(params);
+  r.finite = std::isfinite(r.norm);
+  if (!r.finite) return r;
+  const double coef = max_norm / (r.norm + 1e-6);
+  if (coef >= 1.0) return r;
+  NoGradGuard no_grad;
+  for (const Tensor& p : params) {
+    Tensor g = p.grad();
+    if (g.defined()) mul_(g, coef);
+  }
+  r.clipped = true;
+  return r;
+}
+
+}  // namespace trit::optim
