@@ -112,13 +112,13 @@ inline void check_quant_vector(const QuantVector& v) {
     std::vector<uint8_t> bytes(v.bytes.size());
     quantize_rows(v.type, v.input.data(), v.n_rows, v.n_cols, bytes.data());
     const int64_t at = first_byte_mismatch(bytes, v.bytes);
-    INFO("first differing byte " << at << (at >= 0 ? str_cat(": ours ", int(bytes[at]), ", gguf ", int(v.bytes[at])) : ""));
+    INFO("first differing byte " << at << (at >= 0 ? str_cat(": ours ", int(bytes[at]), ", expected ", int(v.bytes[at])) : ""));
     CHECK(at == -1);
   }
   std::vector<float> values(v.dequantized.size());
   dequantize_rows(v.type, v.bytes.data(), v.n_rows, v.n_cols, values.data());
   const int64_t at = first_float_mismatch(values, v.dequantized);
-  INFO("first differing value " << at << (at >= 0 ? str_cat(": ours ", values[at], ", gguf ", v.dequantized[at]) : ""));
+  INFO("first differing value " << at << (at >= 0 ? str_cat(": ours ", values[at], ", expected ", v.dequantized[at]) : ""));
   CHECK(at == -1);
 }
 

@@ -142,6 +142,125 @@ def float_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
+# ---- Q4_K quantizer: gguf has none, so this is a second, independent transcription of
+# llama.cpp's quantize_row_q4_K_ref in float32 scalar numpy (every operation rounded to float32
+# in the reference's order). The C++ codec is checked against it; gguf then dequantizes.
+F = np.float32
+
+
+def nearest_int(v) -> int:
+    shifted = np.array([F(v) + F(12582912.0)], dtype=np.float32)
+    return int((int(shifted.view(np.int32)[0]) & 0x007FFFFF) - 0x00400000)
+
+
+def fit_scale_min(x, w):
+    """make_qkx2_quants(32, 15, x, w, L, &the_min, Laux, -1, 0.1, 20, false)."""
+    n, nmax = 32, 15
+    lo, hi = x[0], x[0]
+    sum_w = w[0]
+    sum_x = F(sum_w * x[0])
+    for i in range(1, n):
+        if x[i] < lo:
+            lo = x[i]
+        if x[i] > hi:
+            hi = x[i]
+        sum_w = F(sum_w + w[i])
+        sum_x = F(sum_x + F(w[i] * x[i]))
+    if lo > 0:
+        lo = F(0)
+    if hi == lo:
+        return F(0), F(-lo), [0] * n
+    iscale = F(F(nmax) / F(hi - lo))
+    scale = F(F(1) / iscale)
+    best_error = F(0)
+    L = [0] * n
+    for i in range(n):
+        L[i] = max(0, min(nmax, nearest_int(F(iscale * F(x[i] - lo)))))
+        diff = F(F(F(scale * F(L[i])) + lo) - x[i])
+        best_error = F(best_error + F(w[i] * F(diff * diff)))
+    for step in range(21):
+        iscale = F(F(F(F(-1.0) + F(F(0.1) * F(step))) + F(nmax)) / F(hi - lo))
+        sum_l = sum_l2 = sum_xl = F(0)
+        aux = [0] * n
+        for i in range(n):
+            l = max(0, min(nmax, nearest_int(F(iscale * F(x[i] - lo)))))
+            aux[i] = l
+            wl = F(w[i] * F(l))
+            sum_l = F(sum_l + wl)
+            sum_l2 = F(sum_l2 + F(wl * F(l)))
+            sum_xl = F(sum_xl + F(wl * x[i]))
+        D = F(F(sum_w * sum_l2) - F(sum_l * sum_l))
+        if D > 0:
+            this_scale = F(F(F(sum_w * sum_xl) - F(sum_x * sum_l)) / D)
+            this_min = F(F(F(sum_l2 * sum_x) - F(sum_l * sum_xl)) / D)
+            if this_min > 0:
+                this_min = F(0)
+                this_scale = F(sum_xl / sum_l2)
+            cur = F(0)
+            for i in range(n):
+                diff = F(F(F(this_scale * F(aux[i])) + this_min) - x[i])
+                cur = F(cur + F(w[i] * F(diff * diff)))
+            if cur < best_error:
+                L, best_error, scale, lo = aux, cur, this_scale, this_min
+    return scale, F(-lo), L
+
+
+def f16_bits(v) -> int:
+    return int(np.array([F(v)], dtype=np.float32).astype(np.float16).view(np.uint16)[0])
+
+
+def f16_value(bits: int):
+    return F(np.array([bits], dtype=np.uint16).view(np.float16)[0])
+
+
+def quantize_q4_k_block(x: np.ndarray) -> bytes:
+    x = [F(v) for v in x]
+    L = [0] * 256
+    scales, mins = [F(0)] * 8, [F(0)] * 8
+    max_scale = max_min = F(0)
+    for j in range(8):
+        xs = x[32 * j: 32 * j + 32]
+        sum_x2 = F(0)
+        for v in xs:
+            sum_x2 = F(sum_x2 + F(v * v))
+        av_x = F(np.sqrt(F(sum_x2 / F(32))))
+        w = [F(av_x + F(abs(v))) for v in xs]
+        scales[j], mins[j], L[32 * j: 32 * j + 32] = fit_scale_min(xs, w)
+        if scales[j] > max_scale:
+            max_scale = scales[j]
+        if mins[j] > max_min:
+            max_min = mins[j]
+    inv_scale = F(F(63) / max_scale) if max_scale > 0 else F(0)
+    inv_min = F(F(63) / max_min) if max_min > 0 else F(0)
+    sc = [min(63, nearest_int(F(inv_scale * scales[j])) & 0xFF) for j in range(8)]
+    mn = [min(63, nearest_int(F(inv_min * mins[j])) & 0xFF) for j in range(8)]
+    packed = [0] * 12
+    for j in range(8):
+        if j < 4:
+            packed[j] = sc[j]
+            packed[j + 4] = mn[j]
+        else:
+            packed[j + 4] = (sc[j] & 0xF) | ((mn[j] & 0xF) << 4)
+            packed[j - 4] |= (sc[j] >> 4) << 6
+            packed[j] |= (mn[j] >> 4) << 6
+    d_bits, dmin_bits = f16_bits(F(max_scale / F(63))), f16_bits(F(max_min / F(63)))
+    d_all, dmin_all = f16_value(d_bits), f16_value(dmin_bits)
+    for j in range(8):
+        d = F(d_all * F(sc[j]))
+        if d == 0:
+            continue
+        dm = F(dmin_all * F(mn[j]))
+        for i in range(32):
+            L[32 * j + i] = max(0, min(15, nearest_int(F(F(x[32 * j + i] + dm) / d))))
+    qs = [L[64 * c + l] | (L[64 * c + 32 + l] << 4) for c in range(4) for l in range(32)]
+    return struct.pack("<HH", d_bits, dmin_bits) + bytes(packed) + bytes(qs)
+
+
+def quantize_q4_k(data: np.ndarray) -> np.ndarray:
+    rows = [b"".join(quantize_q4_k_block(r[k: k + 256]) for k in range(0, len(r), 256)) for r in data]
+    return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(data), -1)
+
+
 def q4_k_cases(rng: np.random.Generator) -> list[Case]:
     block, size = GGML_QUANT_SIZES[T.Q4_K]
     # Random blocks with realistic (positive, finite) f16 d and dmin and random scales/quants.
@@ -158,7 +277,22 @@ def q4_k_cases(rng: np.random.Generator) -> list[Case]:
     full[0, 2:4] = np.float16(0.5).reshape(1).view(np.uint8)
     full[0, 4:16] = np.array([0xff, 0xc0, 0x3f, 0x80, 0x7f, 0x40, 0x01, 0xbf, 0xf0, 0x0f, 0xa5, 0x5a], dtype=np.uint8)
     cases.append(Case("scale_bits", T.Q4_K, 1, block, None, full))
-    return cases
+    # Bytes from the numpy transcription above (input stored, has_input = 1).
+    quantized = [
+        Case("random_normal", T.Q4_K, 2, 2 * block, rng.standard_normal((2, 2 * block)).astype(np.float32)),
+        Case("weights_scale", T.Q4_K, 1, block, (rng.standard_normal((1, block)) * 0.02).astype(np.float32)),
+        Case("shifted", T.Q4_K, 1, block, (rng.standard_normal((1, block)) + 3.0).astype(np.float32)),
+        Case("uniform", T.Q4_K, 1, block, rng.uniform(-1, 1, (1, block)).astype(np.float32)),
+        Case("sparse", T.Q4_K, 1, block, np.where(rng.uniform(size=(1, block)) < 0.2,
+                                                    rng.standard_normal((1, block)), 0).astype(np.float32)),
+        Case("zeros", T.Q4_K, 1, block, np.zeros((1, block), dtype=np.float32)),
+        Case("one_huge", T.Q4_K, 1, block, pad_row(f32([0.1, -0.2, 3.0e4, 0.3]), block, rng, 0.01)[None]),
+        Case("tiny", T.Q4_K, 1, block, (rng.standard_normal((1, block)) * 1e-6).astype(np.float32)),
+        Case("ternary", T.Q4_K, 1, block, (rng.integers(-1, 2, (1, block)) * 0.05).astype(np.float32)),
+    ]
+    for c in quantized:
+        c.blocks = quantize_q4_k(c.data)
+    return cases + quantized
 
 
 def cases_by_family() -> dict[str, list[Case]]:
@@ -191,7 +325,7 @@ def cases_by_family() -> dict[str, list[Case]]:
 
 def quantize(case: Case) -> np.ndarray:
     """gguf's bytes for a case, shape [n_rows, row_bytes]."""
-    if case.data is None:
+    if case.data is None or case.qtype == T.Q4_K:
         return case.blocks
     with np.errstate(all="ignore"):
         if case.qtype == T.F32:
