@@ -7,8 +7,10 @@ re-checked live by tests/python/test_quant_vectors.py. Run:
     /work/main/.venv/bin/python tests/reference/make_quant_vectors.py [out_dir]
 
 gguf's quantizers for Q8_0, Q4_0, TQ1_0, TQ2_0, BF16 (and numpy's float16 cast for F16) are
-bit-exact ports of llama.cpp's reference quantizers. gguf has no Q4_K quantizer, so Q4_K
-cases store packed blocks (random, and a few built by hand) with gguf's dequantized values.
+bit-exact ports of llama.cpp's reference quantizers. gguf has no Q4_K quantizer: Q4_K cases
+either store given blocks (random bytes) or inputs quantized by quantize_q4_k below, a float32
+transcription of llama.cpp's quantize_row_q4_K_ref written independently of the C++ codec;
+all dequantized values come from gguf.
 
 File format (little-endian):
     char[4]  magic "TQV1"
@@ -17,8 +19,8 @@ File format (little-endian):
         u8       name length, then the name (ASCII)
         i32      ggml type id
         u32      n_rows, u32 n_cols
-        u8       has_input: 1 = the input floats follow and the bytes are gguf's quantization
-                 of them; 0 = no input, the bytes are given blocks (Q4_K)
+        u8       has_input: 1 = the input floats follow and the bytes are their quantization
+                 (gguf's; for Q4_K quantize_q4_k's); 0 = no input, the bytes are given blocks
         f32      input[n_rows * n_cols]              (only when has_input)
         u8       bytes[n_rows * row_bytes]           row_bytes = n_cols / block * type_size
         f32      dequantized[n_rows * n_cols]        gguf.quants.dequantize(bytes)
