@@ -44,9 +44,14 @@ inline int32_t truncate_like_x86(float v) {
 // C's roundf / lroundf (half away from zero) followed by the reference's narrowing to int8 or
 // int: finite in-range values round normally; NaN/inf give the x86 indefinite value, whose
 // low 8 and 32 bits are zero, so the narrowed result is 0.
+// (Computed without libm: truncate, then step away from zero when the exact remainder
+// v - t reaches one half. The remainder is exact: below 2^23 it is the fraction of v, above it
+// v is an integer and the remainder is 0.)
 inline int32_t round_half_away_narrowed(float v) {
   if (!(v > -2147483648.0f && v < 2147483648.0f)) return 0;
-  return int32_t(std::lround(v));
+  const int32_t t = int32_t(v);
+  const float r = v - float(t);
+  return r >= 0.5f ? t + 1 : r <= -0.5f ? t - 1 : t;
 }
 
 // llama.cpp's nearest_int: adding 1.5 * 2^23 makes the float adder round to an integer,
