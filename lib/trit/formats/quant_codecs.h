@@ -51,7 +51,7 @@ inline int32_t round_half_away_narrowed(float v) {
   if (!(v > -2147483648.0f && v < 2147483648.0f)) return 0;
   const int32_t t = int32_t(v);
   const float r = v - float(t);
-  return r >= 0.5f ? t + 1 : r <= -0.5f ? t - 1 : t;
+  return t + int32_t(r >= 0.5f) - int32_t(r <= -0.5f);  // branch-free: r is random in data
 }
 
 // llama.cpp's nearest_int: adding 1.5 * 2^23 makes the float adder round to an integer,
