@@ -72,10 +72,12 @@ GgufHeader parse_gguf(std::span<const std::byte> file, std::string_view source) 
   h.version = read_version(in);
   const uint64_t n_tensors = in.read<uint64_t>("tensor count");
   const uint64_t n_kv = in.read<uint64_t>("metadata count");
-  TRIT_CHECK(n_kv <= in.remaining() / kMinKvBytes, source, ": metadata count ", n_kv,
-             " cannot fit in a file of ", file.size(), " bytes");
+  // Each entry takes some bytes, so counts the rest of the file cannot hold are corrupt.
+  TRIT_CHECK(n_kv <= in.remaining() / kMinKvBytes, source, ": metadata count ", n_kv, " needs at least ",
+             kMinKvBytes, " bytes each, but only ", in.remaining(), " bytes follow (file truncated or corrupt)");
   TRIT_CHECK(n_tensors <= in.remaining() / kMinTensorInfoBytes, source, ": tensor count ", n_tensors,
-             " cannot fit in a file of ", file.size(), " bytes");
+             " needs at least ", kMinTensorInfoBytes, " bytes each, but only ", in.remaining(),
+             " bytes follow (file truncated or corrupt)");
 
   for (uint64_t i = 0; i < n_kv; ++i) {
     std::string key = read_gguf_string(in, str_cat("metadata key ", i));
