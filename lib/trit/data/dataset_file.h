@@ -65,7 +65,7 @@ struct DatasetWriterOptions {
   int64_t chunk_tokens = 1 << 16;    // HDF5 chunk size of the token datasets
   std::string encoding = "bytes";
   double val_fraction = 0.1;
-  std::string split_rule;
+  std::string split_rule = "";
 };
 
 class DatasetWriter {
