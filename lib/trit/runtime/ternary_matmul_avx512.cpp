@@ -54,6 +54,11 @@ TRIT_AVX512 void tile(const TernaryWeightsView& w, const Int8ActivationsView& x,
   for (size_t g = 0; g < n_groups; ++g) {
     __m512i raw[R];
     for (int r = 0; r < R; ++r) raw[r] = _mm512_loadu_si512(wp[r] + 64 * g);
+    if constexpr (T == 1) {
+      // GEMV streams each code once: fetch the same group of the next R rows ahead of use.
+      for (int r = 0; r < R; ++r)
+        _mm_prefetch(reinterpret_cast<const char*>(wp[r] + 64 * g + R * w.row_bytes), _MM_HINT_T0);
+    }
     const size_t col = 256 * g;
     group_step<R, T, 0>(raw, xp, col, mask, acc);
     group_step<R, T, 1>(raw, xp, col, mask, acc);

@@ -34,6 +34,7 @@ bool spin_until(Pred pred, unsigned spin_us) {
 ThreadPool::ThreadPool(size_t n_threads, unsigned spin_us) : spin_us_(spin_us) {
   if (n_threads == 0) n_threads = std::max(1u, std::thread::hardware_concurrency());
   TRIT_CHECK(n_threads <= 1024, "ThreadPool: ", n_threads, " threads requested, at most 1024");
+  claims_ = std::vector<ChunkClaim>(n_threads);
   workers_.reserve(n_threads - 1);
   for (size_t i = 1; i < n_threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
 }
@@ -61,7 +62,24 @@ void ThreadPool::run_chunk(size_t chunk) noexcept {
   inside_pool_chunk = false;
 }
 
-void ThreadPool::worker_loop(size_t chunk) {
+void ThreadPool::claim_and_run(uint64_t job, size_t first) {
+  const size_t parts = size();
+  for (size_t k = 0; k < parts; ++k) {
+    const size_t chunk = (first + k) % parts;
+    // A chunk is free for `job` while its claim holds an older job id. A thread that woke
+    // late for a finished job finds every claim at that id (or newer) and takes nothing.
+    uint64_t seen = claims_[chunk].job.load(std::memory_order_relaxed);
+    if (seen >= job) continue;
+    if (!claims_[chunk].job.compare_exchange_strong(seen, job, std::memory_order_acq_rel)) continue;
+    run_chunk(chunk);
+    if (done_.fetch_add(1, std::memory_order_seq_cst) + 1 == parts &&
+        caller_sleeping_.load(std::memory_order_seq_cst)) {
+      done_.notify_one();
+    }
+  }
+}
+
+void ThreadPool::worker_loop(size_t index) {
   uint64_t seen = 0;
   for (;;) {
     auto fresh = [&] { return generation_.load(std::memory_order_acquire) != seen; };
@@ -74,11 +92,7 @@ void ThreadPool::worker_loop(size_t chunk) {
     }
     seen = generation_.load(std::memory_order_acquire);
     if (stop_.load(std::memory_order_acquire)) return;
-    run_chunk(chunk);
-    if (pending_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
-        caller_sleeping_.load(std::memory_order_seq_cst)) {
-      pending_.notify_one();
-    }
+    claim_and_run(seen, index);
   }
 }
 
@@ -94,16 +108,17 @@ void ThreadPool::run(size_t begin, size_t end, ChunkFn fn, void* ctx) {
   job_begin_ = begin;
   job_end_ = end;
   job_error_ = nullptr;
-  pending_.store(workers_.size(), std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_seq_cst);  // publishes the job
+  done_.store(0, std::memory_order_relaxed);
+  const uint64_t job = generation_.fetch_add(1, std::memory_order_seq_cst) + 1;  // publishes
   if (sleeping_workers_.load(std::memory_order_seq_cst) > 0) generation_.notify_all();
 
-  run_chunk(0);
+  claim_and_run(job, 0);
 
-  auto done = [&] { return pending_.load(std::memory_order_acquire) == 0; };
+  const size_t parts = size();
+  auto done = [&] { return done_.load(std::memory_order_acquire) == parts; };
   if (!spin_until(done, spin_us_)) {
     caller_sleeping_.store(true, std::memory_order_seq_cst);
-    for (size_t left; (left = pending_.load(std::memory_order_seq_cst)) != 0;) pending_.wait(left);
+    for (size_t d; (d = done_.load(std::memory_order_seq_cst)) != parts;) done_.wait(d);
     caller_sleeping_.store(false, std::memory_order_relaxed);
   }
   if (job_error_) std::rethrow_exception(job_error_);

@@ -2,8 +2,10 @@
 // A persistent pool of worker threads for the runtime's kernels.
 //
 // Threads are created once. parallel_for splits [begin, end) into size() contiguous chunks
-// (static partitioning: chunk i is [begin + n*i/T, begin + n*(i+1)/T)), runs chunk 0 on the
-// calling thread and the others on the workers, and returns when all are done. Idle workers
+// (static partitioning: chunk i is [begin + n*i/T, begin + n*(i+1)/T)). Thread i (the caller
+// is thread 0) runs chunk i, then claims any chunk nobody has started: on a shared machine a
+// descheduled worker's chunk is taken by a thread that is running instead of stalling the
+// call. parallel_for returns when all chunks are done. Idle workers
 // spin for `spin_us` microseconds (so back-to-back calls, as in a token's many matmuls, cost
 // microseconds) and then sleep on a futex (std::atomic::wait) so an idle pool uses no CPU.
 // The first exception thrown by a chunk is rethrown in the caller after all chunks finish.
@@ -44,13 +46,21 @@ class ThreadPool {
 
   void run(size_t begin, size_t end, ChunkFn fn, void* ctx);
   void run_chunk(size_t chunk) noexcept;
-  void worker_loop(size_t chunk);
+  // Runs the chunks of job `job` this thread can claim, starting with `first`.
+  void claim_and_run(uint64_t job, size_t first);
+  void worker_loop(size_t index);
+
+  struct alignas(64) ChunkClaim {
+    std::atomic<uint64_t> job{0};  // the last job whose chunk was claimed
+  };
 
   std::vector<std::thread> workers_;
+  std::vector<ChunkClaim> claims_;  // one per chunk
   unsigned spin_us_;
   std::mutex dispatch_mutex_;  // one parallel_for at a time from outside threads
 
-  // The current job, written by the caller before generation_ is bumped.
+  // The current job, written by the caller before generation_ (the job id) is bumped and
+  // stable until every chunk is done.
   ChunkFn job_fn_ = nullptr;
   void* job_ctx_ = nullptr;
   size_t job_begin_ = 0;
@@ -58,10 +68,10 @@ class ThreadPool {
   std::exception_ptr job_error_;
   std::mutex error_mutex_;
 
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<size_t> pending_{0};         // worker chunks not yet finished
-  std::atomic<int> sleeping_workers_{0};
+  alignas(64) std::atomic<uint64_t> generation_{0};
+  alignas(64) std::atomic<size_t> done_{0};  // chunks of the current job finished
   std::atomic<bool> caller_sleeping_{false};
+  alignas(64) std::atomic<int> sleeping_workers_{0};
   std::atomic<bool> stop_{false};
 };
 
