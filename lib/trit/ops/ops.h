@@ -1,5 +1,6 @@
 #pragma once
 // Every op of the library in one include.
+#include "trit/autograd/grad_mode.h"
 #include "trit/ops/attention.h"
 #include "trit/ops/binary.h"
 #include "trit/ops/dropout.h"

@@ -1,0 +1,119 @@
+#include "trit/runtime/ternary_pack.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "trit/core/error.h"
+#include "trit/core/half.h"
+
+namespace trit::runtime {
+
+PackedTernary::PackedTernary(size_t rows, size_t cols, float sw)
+    : rows_(rows),
+      cols_(cols),
+      row_bytes_((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4)),
+      sw_(sw),
+      codes_(rows * ((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4))) {
+  TRIT_CHECK(std::isfinite(sw) && sw > 0, "PackedTernary: weight scale sw=", sw,
+             " must be finite and positive");
+  // Real columns start at code 1 (w = 0); padding stays at code 0.
+  for (size_t r = 0; r < rows; ++r) {
+    uint8_t* row = codes_.data() + r * row_bytes_;
+    for (size_t c = 0; c < cols; ++c) row[ternary_code_byte(c)] |= uint8_t(1u << ternary_code_shift(c));
+  }
+}
+
+int8_t PackedTernary::get(size_t row, size_t col) const { return ternary_weight(view(), row, col); }
+
+void PackedTernary::set(size_t row, size_t col, int8_t w) {
+  TRIT_CHECK(row < rows_ && col < cols_, "PackedTernary::set: (", row, ", ", col,
+             ") outside ", rows_, " x ", cols_);
+  TRIT_CHECK(w >= -1 && w <= 1, "PackedTernary::set: weight ", int(w), " is not ternary");
+  uint8_t& byte = codes_[row * row_bytes_ + ternary_code_byte(col)];
+  const unsigned shift = ternary_code_shift(col);
+  byte = uint8_t((byte & ~(3u << shift)) | (unsigned(w + 1) << shift));
+}
+
+float ternary_weight_scale(const float* w, size_t n) {
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += std::fabs(double(w[i]));
+  const float mean = n == 0 ? 0.0f : float(sum / double(n));
+  TRIT_CHECK(std::isfinite(mean), "ternary_weight_scale: weights contain inf or NaN");
+  return 1.0f / std::max(mean, 1e-5f);
+}
+
+PackedTernary repack_from_float(const float* w, size_t rows, size_t cols) {
+  const float sw = ternary_weight_scale(w, rows * cols);
+  PackedTernary packed(rows, cols, sw);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) {
+      const float q = std::nearbyint(w[r * cols + c] * sw);  // half to even
+      packed.set(r, c, int8_t(std::clamp(q, -1.0f, 1.0f)));
+    }
+  }
+  return packed;
+}
+
+PackedTernary repack_from_ternary(const int8_t* wq, size_t rows, size_t cols, float sw) {
+  PackedTernary packed(rows, cols, sw);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) packed.set(r, c, wq[r * cols + c]);
+  }
+  return packed;
+}
+
+PackedTernary repack_from_tq2_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
+                                std::optional<float> sw) {
+  constexpr size_t kBlock = 256, kBlockBytes = 66;
+  TRIT_CHECK(cols % kBlock == 0, "TQ2_0: row length ", cols, " is not a multiple of 256");
+  const size_t blocks_per_row = cols / kBlock;
+  TRIT_CHECK(n_bytes == rows * blocks_per_row * kBlockBytes, "TQ2_0: ", rows, " x ", cols,
+             " needs ", rows * blocks_per_row * kBlockBytes, " bytes, got ", n_bytes);
+
+  // One scale for the tensor: the common non-zero block d.
+  uint16_t d_bits = 0;
+  for (size_t b = 0; b < rows * blocks_per_row; ++b) {
+    uint16_t bits;
+    std::memcpy(&bits, data + b * kBlockBytes + 64, 2);
+    if ((bits & 0x7fff) == 0) continue;  // +0 or -0: an all-zero block
+    const float d = f16_to_float(bits);
+    TRIT_CHECK(std::isfinite(d) && d > 0, "TQ2_0: block ", b, " (row ", b / blocks_per_row,
+               ") has scale d=", d, "; expected a finite positive per-tensor scale");
+    if (d_bits == 0) d_bits = bits;
+    TRIT_CHECK(bits == d_bits, "TQ2_0: block ", b, " (row ", b / blocks_per_row, ") has d=", d,
+               " but earlier blocks have d=", f16_to_float(d_bits),
+               "; per-block scales are not supported (expected one per-tensor scale)");
+  }
+  float scale = 1e5f;  // an all-zero tensor: sw = 1 / 1e-5 as repack_from_float gives
+  if (d_bits != 0) scale = 1.0f / f16_to_float(d_bits);
+  if (sw) {
+    TRIT_CHECK(std::isfinite(*sw) && *sw > 0, "TQ2_0: given sw=", *sw, " must be finite and positive");
+    if (d_bits != 0) {
+      const double ratio = double(f16_to_float(d_bits)) * double(*sw);
+      TRIT_CHECK(std::fabs(ratio - 1.0) <= 1.0 / 1024, "TQ2_0: given sw=", *sw,
+                 " disagrees with the blocks' d=", f16_to_float(d_bits), " (expected d = 1/sw)");
+    }
+    scale = *sw;
+  }
+
+  PackedTernary packed(rows, cols, scale);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t blk = 0; blk < blocks_per_row; ++blk) {
+      const uint8_t* block = data + (r * blocks_per_row + blk) * kBlockBytes;
+      uint16_t bits;
+      std::memcpy(&bits, block + 64, 2);
+      if ((bits & 0x7fff) == 0) continue;  // zeros, already set
+      for (size_t e = 0; e < kBlock; ++e) {
+        const size_t h = e / 128, m = e % 32, n = e % 128 / 32;
+        const unsigned q = (block[32 * h + m] >> (2 * n)) & 3u;
+        TRIT_CHECK(q != 3, "TQ2_0: row ", r, ", block ", blk, ", element ", e,
+                   " has the invalid code 3 (codes are 0, 1, 2)");
+        packed.set(r, blk * kBlock + e, int8_t(int(q) - 1));
+      }
+    }
+  }
+  return packed;
+}
+
+}  // namespace trit::runtime
