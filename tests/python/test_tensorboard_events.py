@@ -1,6 +1,6 @@
 """Peer check: TensorBoard's own readers accept the event files trit writes.
 
-Drives build/bin/trit_test_tb_writer (tests/tools/tb_writer_tool.cpp), which writes one
+Drives build/bin/trit_test_telemetry_tool (tests/tools/telemetry_tool.cpp), which writes one
 events file per call through lib/trit/telemetry/tensorboard_writer, then reads the folder
 with tensorboard's EventAccumulator and event_file_loader.
 """
@@ -15,7 +15,7 @@ from tensorboard.compat.proto import event_pb2
 from tensorboard.compat.tensorflow_stub import errors, pywrap_tensorflow
 
 BIN_DIR = pathlib.Path(os.environ.get("TRIT_BIN_DIR", "build/bin"))
-TOOL = BIN_DIR / "trit_test_tb_writer"
+TOOL = BIN_DIR / "trit_test_telemetry_tool"
 T0 = 1763700000.25
 
 
@@ -25,8 +25,8 @@ def f32(x):
 
 def write_events(run_dir, scalars, restart_step=None):
     """scalars: list of (step, wall_time, tag, value). Returns the file written."""
-    assert TOOL.exists(), f"{TOOL} is missing: build the target trit_test_tb_writer"
-    cmd = [str(TOOL), str(run_dir)]
+    assert TOOL.exists(), f"{TOOL} is missing: build the target trit_test_telemetry_tool"
+    cmd = [str(TOOL), "events", str(run_dir)]
     if restart_step is not None:
         cmd += ["--restart-step", str(restart_step)]
     stdin = "".join(f"{s} {w!r} {t} {v!r}\n" for s, w, t, v in scalars)
@@ -118,6 +118,6 @@ def test_without_marker_tensorboard_keeps_orphans(tmp_path):
 
 def test_tool_rejects_bad_input(tmp_path):
     with pytest.raises(subprocess.CalledProcessError) as info:
-        subprocess.run([str(TOOL), str(tmp_path)], input="1 2 onlythree\n", capture_output=True,
+        subprocess.run([str(TOOL), "events", str(tmp_path)], input="1 2 onlythree\n", capture_output=True,
                        text=True, check=True)
     assert "stdin line 1" in info.value.stderr
