@@ -91,3 +91,26 @@ TEST_CASE("metrics log drops the orphans of a restart, in every split") {
   CHECK(field(log.records[6], "loss") == 106.0);
   CHECK(field(log.records[9], "loss") == 2.0);
 }
+
+TEST_CASE("metrics reader: damaged lines give trit::Error, never a crash") {
+  MetricsRecord r(7, 1.5, "train");
+  r.add("loss", 2.5).add_int("tokens", 99).add("x", std::nan(""));
+  std::string good = r.to_json_line();
+  good.pop_back();
+  const std::string alphabet = "{}[]\":,.-+eE0123456789NaIfinty\\u ";
+  uint32_t state = 777;
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  int n_errors = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string bad = good;
+    int n_flips = 1 + static_cast<int>(next() % 3);
+    for (int k = 0; k < n_flips; ++k) bad[next() % bad.size()] = alphabet[next() % alphabet.size()];
+    if (trial % 4 == 0) bad.resize(next() % bad.size());
+    try {
+      parse_metrics_line(bad, "fuzz");
+    } catch (const Error&) {
+      ++n_errors;
+    }
+  }
+  CHECK(n_errors > 0);
+}
