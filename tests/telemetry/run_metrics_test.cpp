@@ -30,9 +30,10 @@ TEST_CASE("run metrics write each record to metrics.jsonl and TensorBoard") {
   auto files = list_events_files(dir.path());
   REQUIRE(files.size() == 2);
   auto first = read_events_file(files[0]);
-  REQUIRE(first.size() == 5);
-  CHECK((*first[4].summary)[0].tag == "train/loss");
-  CHECK((*first[4].summary)[0].value == 1.0f);
+  REQUIRE(first.size() == 6);
+  CHECK(first[1].session_log->msg == "started");
+  CHECK((*first[5].summary)[0].tag == "train/loss");
+  CHECK((*first[5].summary)[0].value == 1.0f);
   auto second = read_events_file(files[1]);
   REQUIRE(second.size() == 3);
   CHECK(second[1].session_log->status == SessionStatus::start);
