@@ -208,7 +208,7 @@ void DatasetWriter::Impl::finish() {
   h5::write_attribute(sources.get(), "total_bytes", total, where);
   sources.reset();
 
-  streams_.clear();
+  for (auto& stream : streams_) stream->tokens.reset(), stream->group.reset();
   h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), where, "cannot flush the file");
   TRIT_CHECK(file_.close() >= 0, where, ": cannot close the file");
   std::error_code ec;
