@@ -151,7 +151,9 @@ void DatasetWriter::Impl::append(Split split, std::span<const int32_t> ids, int6
                " is outside the vocabulary (", n_vocab_, ")");
   s.buffer.insert(s.buffer.end(), ids.begin(), ids.end());
   s.info.n_bytes += n_bytes;
-  if (static_cast<int64_t>(s.buffer.size()) >= 16 * options_.chunk_tokens) flush(s);
+  // Writes go out in pieces of at least 1M tokens: few, large HDF5 writes.
+  if (static_cast<int64_t>(s.buffer.size()) >= std::max<int64_t>(16 * options_.chunk_tokens, 1 << 20))
+    flush(s);
 }
 
 void DatasetWriter::Impl::flush(Stream& s) {
