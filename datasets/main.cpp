@@ -22,8 +22,7 @@ Examples:
   trit-data inspect corpus.h5
 )";
 
-int run_prepare(const PrepareOptions& opt) {
-  trit::data_cli::ProgressLine line;
+int run_prepare(const PrepareOptions& opt, trit::data_cli::ProgressLine& line) {
   auto report = prepare_dataset(opt, [&](const char* phase, int64_t done, int64_t total) {
     std::string p(phase);
     line.update(p == "bpe-merge" ? "BPE merges" : p == "bpe-count" ? "BPE word count" : "encode",
@@ -91,16 +90,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  trit::data_cli::ProgressLine line;
   try {
     if (*prepare) {
       opt.bpe_sample_bytes = static_cast<int64_t>(sample_mb * 1e6);
-      return run_prepare(opt);
+      return run_prepare(opt, line);
     }
     DatasetFile file(inspect_path);
     std::cout << describe_dataset(file, sample_tokens);
     return 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "\ntrit-data: error: %s\n", e.what());
+    line.finish();
+    std::fprintf(stderr, "trit-data: error: %s\n", e.what());
     return 1;
   }
 }

@@ -77,6 +77,10 @@ DatasetWriter::Impl::Impl(std::filesystem::path path, const TokenizerSpec& token
   TRIT_CHECK(options_.compression >= 0 && options_.compression <= 9, path_.string(),
              ": compression level ", options_.compression, " is outside 0..9");
   TRIT_CHECK(options_.chunk_tokens > 0, path_.string(), ": chunk size must be positive");
+  const std::filesystem::path folder = path_.parent_path();
+  std::error_code ec;
+  TRIT_CHECK(folder.empty() || std::filesystem::is_directory(folder, ec), path_.string(),
+             ": cannot write here, the folder ", folder.string(), " does not exist");
   tmp_path_ = path_;
   tmp_path_ += str_cat(".tmp-", getpid());
   const std::string where = tmp_path_.string();
