@@ -130,7 +130,7 @@ void bench_shape(size_t rows, size_t cols, const Options& opt, ThreadPool* pools
   std::vector<float> wf(rows * cols);
   for (auto& v : wf) v = normal(rng);
   const PackedTernary packed = repack_from_float(wf.data(), rows, cols);
-  const size_t bytes = packed.rows() * packed.row_bytes();
+  const size_t bytes = packed.size_bytes();
 
   // Cold set: copies of the packed codes filling cold_mib.
   const size_t copies = std::max<size_t>(2, (opt.cold_mib << 20) / bytes + 1);

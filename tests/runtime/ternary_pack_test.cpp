@@ -65,27 +65,35 @@ TEST_CASE("repack_from_float rounds half to even and clamps") {
   for (size_t i = 0; i < 6; ++i) CHECK(z.get(i / 3, i % 3) == 0);
 }
 
-TEST_CASE("T2 layout puts column 256g + m + 64n at byte 64g + m, bits 2n") {
-  PackedTernary p(2, 300, 1.0f);
+TEST_CASE("T2 layout: column 256g + m + 64n at byte m of group g, bits 2n; rows by 8") {
+  PackedTernary p(10, 300, 1.0f);
   CHECK(p.row_bytes() == 128);
   CHECK(p.cols_padded() == 512);
+  CHECK(p.rows_padded() == 16);
+  CHECK(p.size_bytes() == 16 * 128);
   CHECK(reinterpret_cast<uintptr_t>(p.codes()) % 64 == 0);
   // All weights 0 -> code 1 in every real column; padding (cols 300..511) code 0.
-  const uint8_t* row1 = p.codes() + 128;
+  const uint8_t* row1 = p.codes() + 64;  // row 1, group 0 (block 0)
+  const uint8_t* row1_g1 = p.codes() + 512 + 64;
   CHECK(row1[0] == 0x55);
-  CHECK(row1[64] == 0x01);        // col 256 real, cols 320, 384, 448 padding
-  CHECK(row1[64 + 43] == 0x01);   // col 299
-  CHECK(row1[64 + 44] == 0x00);   // col 300 is padding
+  CHECK(row1_g1[0] == 0x01);       // col 256 real, cols 320, 384, 448 padding
+  CHECK(row1_g1[43] == 0x01);      // col 299
+  CHECK(row1_g1[44] == 0x00);      // col 300 is padding
   p.set(1, 65, 1);    // byte 1, bits 2-3 -> code 2
   p.set(1, 130, -1);  // byte 2, bits 4-5 -> code 0
   p.set(1, 299, 1);
   CHECK(row1[1] == (0x55 & ~0x0c) + (2 << 2));
   CHECK(row1[2] == (0x55 & ~0x30));
-  CHECK(row1[64 + 43] == 0x02);
+  CHECK(row1_g1[43] == 0x02);
+  // Row 9 is row 1 of block 1 (which starts at 8 * row_bytes); rows 10..15 are padding.
+  p.set(9, 0, 1);
+  CHECK(p.codes()[8 * 128 + 64] == 0x56);
+  CHECK(p.codes()[8 * 128 + 2 * 64] == 0x00);
+  CHECK(p.get(9, 0) == 1);
   CHECK(p.get(1, 65) == 1);
   CHECK(p.get(1, 130) == -1);
   CHECK(p.get(0, 65) == 0);
-  CHECK_THROWS_AS(p.set(2, 0, 1), trit::Error);
+  CHECK_THROWS_AS(p.set(10, 0, 1), trit::Error);
   CHECK_THROWS_AS(p.set(0, 0, 2), trit::Error);
 }
 

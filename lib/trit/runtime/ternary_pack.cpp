@@ -14,13 +14,15 @@ PackedTernary::PackedTernary(size_t rows, size_t cols, float sw)
       cols_(cols),
       row_bytes_((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4)),
       sw_(sw),
-      codes_(rows * ((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4))) {
+      codes_((rows + kTernaryRowBlock - 1) / kTernaryRowBlock * kTernaryRowBlock *
+             ((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4))) {
   TRIT_CHECK(std::isfinite(sw) && sw > 0, "PackedTernary: weight scale sw=", sw,
              " must be finite and positive");
   // Real columns start at code 1 (w = 0); padding stays at code 0.
   for (size_t r = 0; r < rows; ++r) {
-    uint8_t* row = codes_.data() + r * row_bytes_;
-    for (size_t c = 0; c < cols; ++c) row[ternary_code_byte(c)] |= uint8_t(1u << ternary_code_shift(c));
+    for (size_t c = 0; c < cols; ++c) {
+      codes_[ternary_code_byte(row_bytes_, r, c)] |= uint8_t(1u << ternary_code_shift(c));
+    }
   }
 }
 
@@ -30,7 +32,7 @@ void PackedTernary::set(size_t row, size_t col, int8_t w) {
   TRIT_CHECK(row < rows_ && col < cols_, "PackedTernary::set: (", row, ", ", col,
              ") outside ", rows_, " x ", cols_);
   TRIT_CHECK(w >= -1 && w <= 1, "PackedTernary::set: weight ", int(w), " is not ternary");
-  uint8_t& byte = codes_[row * row_bytes_ + ternary_code_byte(col)];
+  uint8_t& byte = codes_[ternary_code_byte(row_bytes_, row, col)];
   const unsigned shift = ternary_code_shift(col);
   byte = uint8_t((byte & ~(3u << shift)) | (unsigned(w + 1) << shift));
 }
