@@ -102,4 +102,12 @@ PackedTernary repack_from_ternary(const int8_t* wq, size_t rows, size_t cols, fl
 PackedTernary repack_from_tq2_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
                                 std::optional<float> sw = std::nullopt);
 
+// GGUF TQ1_0 tensor data: rows * cols / 256 blocks of 54 bytes { uint8 qs[48]; uint8 qh[4];
+// f16 d }, 5 trits per byte in base 3 (first element most significant), each byte stored as
+// ceil(v * 256 / 243): qs[m] (m < 32) holds elements m + 32n (n = 0..4), qs[32+m] (m < 16)
+// holds 160 + m + 16n, qh[j] holds 240 + j + 4n (n = 0..3, 5th trit 0); trit t means t - 1.
+// A byte that is not such an encoding is an error. Scales: as for TQ2_0 above.
+PackedTernary repack_from_tq1_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
+                                std::optional<float> sw = std::nullopt);
+
 }  // namespace trit::runtime
