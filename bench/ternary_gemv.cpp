@@ -14,6 +14,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "trit/runtime/activation_quant.h"
@@ -139,7 +141,19 @@ void bench_dispatch(ThreadPool& pool, double min_time) {
   const double t = time_per_call(
       [&](size_t i) { pool.parallel_for(0, pool.size(), [&](size_t b, size_t, size_t) { touched[b] = i; }); },
       min_time).wall;
-  std::printf("thread pool: %zu threads, empty parallel_for dispatch %.2f us\n", pool.size(), t * 1e6);
+  // After an idle gap longer than the spin the workers sleep: the dispatch pays a futex wake.
+  std::vector<double> woken;
+  for (int i = 0; i < 21; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::atomic<int> ran{0};
+    const auto t0 = Clock::now();
+    pool.parallel_for(0, pool.size(), [&](size_t, size_t, size_t) { ran++; });
+    woken.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  std::nth_element(woken.begin(), woken.begin() + 10, woken.end());
+  std::printf("thread pool: %zu threads, empty parallel_for dispatch %.2f us back to back, "
+              "%.2f us after 2 ms idle (workers asleep)\n",
+              pool.size(), t * 1e6, woken[10] * 1e6);
 }
 
 void bench_shape(size_t rows, size_t cols, const Options& opt, ThreadPool* pools[2],
