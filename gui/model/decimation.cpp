@@ -4,38 +4,53 @@
 #include <cmath>
 
 namespace trit::monitor {
+namespace {
+
+// Appends one column's picks in index order, each once. A plain function, not a lambda
+// capturing the loop's state by reference: that would keep the state in memory in the loop.
+void push_column(std::vector<size_t>& out, size_t first, size_t lo, size_t hi, size_t last) {
+  size_t picks[4] = {first, lo, hi, last};
+  std::sort(picks, picks + 4);
+  for (size_t k = 0; k < 4; ++k)
+    if (out.empty() || out.back() != picks[k]) out.push_back(picks[k]);
+}
+
+}  // namespace
 
 std::vector<size_t> decimate_min_max(const double* xs, const double* ys, size_t begin, size_t end,
                                      const ColumnMapping& map, bool positive_only) {
   std::vector<size_t> out;
   out.reserve(std::min<size_t>(end - begin, 8192));
   bool open = false;
-  long long column = 0;
   size_t first = 0, lo = 0, hi = 0, last = 0;
-  auto flush = [&] {
-    size_t picks[4] = {first, lo, hi, last};
-    std::sort(picks, picks + 4);
-    for (size_t k = 0; k < 4; ++k)
-      if (out.empty() || out.back() != picks[k]) out.push_back(picks[k]);
-  };
+  double lo_v = 0, hi_v = 0;
+  // floor(t) == column  <=>  column <= t < column + 1: two compares per point instead of a
+  // floor call; the column is only recomputed when a point leaves it. The running min and
+  // max are kept as values (conditional moves, no data-dependent branches).
+  double col_lo = INFINITY, col_hi = -INFINITY;
   for (size_t i = begin; i < end; ++i) {
-    const double x = xs[i], y = ys[i];
-    if (!std::isfinite(x) || !std::isfinite(y) || (positive_only && !(y > 0))) continue;
-    const double c = std::floor((x - map.x0) * map.columns_per_x);
-    // Far off-screen points share the outermost columns: keeps the arithmetic bounded.
-    const long long col = static_cast<long long>(std::clamp(c, -1e15, 1e15));
-    if (open && col == column) {
-      if (y < ys[lo]) lo = i;
-      if (y > ys[hi]) hi = i;
+    const double y = ys[i];
+    if (!(y - y == 0) || (positive_only && !(y > 0))) continue;  // y - y is NaN for NaN, inf
+    const double t = (xs[i] - map.x0) * map.columns_per_x;
+    if (t >= col_lo && t < col_hi) {
+      lo = y < lo_v ? i : lo;
+      lo_v = std::min(lo_v, y);
+      hi = y > hi_v ? i : hi;
+      hi_v = std::max(hi_v, y);
       last = i;
       continue;
     }
-    if (open) flush();
+    if (!std::isfinite(t)) continue;
+    if (open) push_column(out, first, lo, hi, last);
     open = true;
-    column = col;
+    // Far off-screen points share the outermost columns: keeps the arithmetic bounded.
+    const double c = std::clamp(std::floor(t), -1e15, 1e15);
+    col_lo = c == -1e15 ? -INFINITY : c;
+    col_hi = c == 1e15 ? INFINITY : c + 1.0;
     first = lo = hi = last = i;
+    lo_v = hi_v = y;
   }
-  if (open) flush();
+  if (open) push_column(out, first, lo, hi, last);
   return out;
 }
 

@@ -141,7 +141,7 @@ std::optional<double> Run::seconds_per_step() const {
 
 std::optional<double> Run::eta_seconds() const {
   if (!max_steps_ || last_step_ < 0) return std::nullopt;
-  if (last_step_ >= *max_steps_) return 0.0;
+  if (last_step_ + 1 >= *max_steps_) return 0.0;  // finished, as status() counts it
   auto sps = seconds_per_step();
   if (!sps) return std::nullopt;
   return static_cast<double>(*max_steps_ - last_step_) * *sps;

@@ -23,6 +23,17 @@ std::optional<double> percentile(std::vector<double> values, double p) {
 std::optional<Range> percentile_range(const std::vector<ValueSpan>& columns,
                                       double lo_pct, double hi_pct, bool positive_only,
                                       size_t max_samples) {
+  if (lo_pct <= 0.0 && hi_pct >= 100.0) {
+    // The full extent is cheap and must be exact: a sampled pass could miss the one spike.
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& c : columns)
+      for (size_t i = 0; i < c.size; ++i) {
+        const double v = c.data[i];
+        if (std::isfinite(v) && (!positive_only || v > 0)) lo = std::min(lo, v), hi = std::max(hi, v);
+      }
+    if (!(lo <= hi)) return std::nullopt;
+    return Range{lo, hi};
+  }
   size_t total = 0;
   for (const auto& c : columns) total += c.size;
   const size_t stride = std::max<size_t>(1, (total + max_samples - 1) / std::max<size_t>(1, max_samples));
@@ -34,14 +45,7 @@ std::optional<Range> percentile_range(const std::vector<ValueSpan>& columns,
       if (std::isfinite(v) && (!positive_only || v > 0)) pool.push_back(v);
     }
   if (pool.empty()) return std::nullopt;
-  Range r;
-  if (lo_pct <= 0.0 && hi_pct >= 100.0) {
-    auto [mn, mx] = std::minmax_element(pool.begin(), pool.end());
-    r = {*mn, *mx};
-  } else {
-    r = {*percentile(pool, lo_pct), *percentile(pool, hi_pct)};
-  }
-  return r;
+  return Range{*percentile(pool, lo_pct), *percentile(pool, hi_pct)};
 }
 
 Range pad_range(Range r, double fraction, bool log) {

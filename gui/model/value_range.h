@@ -17,15 +17,16 @@ struct Range {
 std::optional<double> percentile(std::vector<double> values, double p);
 
 // The range from `lo_pct` to `hi_pct` percentile of the finite values (positive only when
-// `positive_only`), or nullopt when there are none. Up to `max_samples` values are used:
-// beyond that an even stride picks them, so ranging a million points stays cheap.
+// `positive_only`), or nullopt when there are none. The full range (0 to 100) is exact;
+// for other percentiles up to `max_samples` values are used: beyond that an even stride
+// picks them, so ranging a million points stays cheap (the result is then approximate).
 struct ValueSpan {
   const double* data;
   size_t size;
 };
 std::optional<Range> percentile_range(const std::vector<ValueSpan>& columns,
                                       double lo_pct, double hi_pct, bool positive_only,
-                                      size_t max_samples = 200000);
+                                      size_t max_samples = 50000);
 
 // Pads a range by `fraction` of its span on each side (in log10 space when `log`), and
 // widens an empty range so it can be drawn.

@@ -137,13 +137,23 @@ void PlotCanvas::draw_curve(QPainter& p, const QRectF& pr, const PlotCurve& c,
     const double y = settings_.log_y ? std::log10(ys[i]) : ys[i];
     line << to_pixel(xs[i] - off, y);
   }
-  p.setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+  // Dense data (several points per pixel column) draws as a band of vertical strokes:
+  // antialiasing adds nothing visible there but costs most of the repaint, so it is off.
+  const bool dense = static_cast<double>(line.size()) > 1.5 * pr.width();
+  p.setRenderHint(QPainter::Antialiasing, !dense);
+  p.setPen(QPen(color, dense ? 1.0 : width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
   if (line.size() == 1) {
     p.setBrush(color);
     p.drawEllipse(line.front(), 2.5, 2.5);
     p.setBrush(Qt::NoBrush);
   } else {
-    p.drawPolyline(line);
+    // Qt strokes a wide polyline as one path and fills it; a zig-zag of thousands of
+    // overlapping segments makes that fill very slow. Short pieces keep it linear.
+    constexpr int kPiece = 32;
+    for (int start = 0; start + 1 < line.size(); start += kPiece) {
+      const int count = std::min<int>(kPiece + 1, static_cast<int>(line.size()) - start);
+      p.drawPolyline(line.constData() + start, count);
+    }
   }
 }
 
