@@ -137,9 +137,12 @@ void PlotCanvas::draw_curve(QPainter& p, const QRectF& pr, const PlotCurve& c,
     const double y = settings_.log_y ? std::log10(ys[i]) : ys[i];
     line << to_pixel(xs[i] - off, y);
   }
-  // Dense data (several points per pixel column) draws as a band of vertical strokes:
-  // antialiasing adds nothing visible there but costs most of the repaint, so it is off.
-  const bool dense = static_cast<double>(line.size()) > 1.5 * pr.width();
+  // Noisy dense data draws as a band of vertical strokes: antialiasing adds nothing visible
+  // there but costs most of the repaint, so it is off when the line travels up and down
+  // much more than a smooth curve across the plot would.
+  double travel = 0;
+  for (int k = 1; k < line.size(); ++k) travel += std::abs(line[k].y() - line[k - 1].y());
+  const bool dense = travel > 6.0 * (pr.width() + pr.height());
   p.setRenderHint(QPainter::Antialiasing, !dense);
   p.setPen(QPen(color, dense ? 1.0 : width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
   if (line.size() == 1) {
