@@ -49,6 +49,7 @@ Result time_paint(PlotCanvas& canvas, int repeats) {
     p.end();
     const auto t1 = std::chrono::steady_clock::now();
     if (r > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());  // r=0 warms up
+    if (std::getenv("BENCH_VERBOSE")) std::fprintf(stderr, "%.2f ", std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   std::sort(ms.begin(), ms.end());
   return {ms[ms.size() / 2], ms.front()};

@@ -23,7 +23,7 @@ std::vector<double> smooth_tensorboard(const std::vector<double>& values, double
   if (values.empty()) return out;
   if (all_equal(values)) return values;
   double last = 0.0;
-  long long num_accum = 0;
+  double w_pow = 1.0;  // w^num_accum, kept as a running product: no pow() per point
   for (size_t i = 0; i < values.size(); ++i) {
     const double v = values[i];
     if (!std::isfinite(v)) {
@@ -31,9 +31,8 @@ std::vector<double> smooth_tensorboard(const std::vector<double>& values, double
       continue;
     }
     last = last * w + (1.0 - w) * v;
-    ++num_accum;
-    const double debias = w == 1.0 ? 1.0 : 1.0 - std::pow(w, static_cast<double>(num_accum));
-    out[i] = last / debias;
+    w_pow *= w;
+    out[i] = last / (1.0 - w_pow);
   }
   return out;
 }
@@ -48,17 +47,18 @@ const std::vector<double>& SmoothedCache::update(const std::vector<double>& valu
       still_constant = values[i] == values.front();
   if (stale || (constant_ && !still_constant)) {
     smoothed_ = smooth_tensorboard(values, w);
+    ++version_;
     generation_ = generation;
     weight_ = w;
     constant_ = values.empty() || all_equal(values);
     // Rebuild the running state so later appends continue where the full pass ended.
     last_ = 0.0;
-    num_accum_ = 0;
+    w_pow_ = 1.0;
     if (!constant_)
       for (double v : values)
         if (std::isfinite(v)) {
           last_ = last_ * w + (1.0 - w) * v;
-          ++num_accum_;
+          w_pow_ *= w;
         }
     return smoothed_;
   }
@@ -69,9 +69,8 @@ const std::vector<double>& SmoothedCache::update(const std::vector<double>& valu
       continue;
     }
     last_ = last_ * w + (1.0 - w) * v;
-    ++num_accum_;
-    const double debias = w == 1.0 ? 1.0 : 1.0 - std::pow(w, static_cast<double>(num_accum_));
-    smoothed_.push_back(last_ / debias);
+    w_pow_ *= w;
+    smoothed_.push_back(last_ / (1.0 - w_pow_));
   }
   return smoothed_;
 }

@@ -33,6 +33,8 @@ double last_finite(const std::vector<double>& v) {
 void PlotCanvas::set_curves(std::vector<PlotCurve> curves) {
   curves_ = std::move(curves);
   smooth_.assign(curves_.size(), SmoothedCache{});
+  raw_blocks_.assign(curves_.size(), MinMaxBlocks{});
+  smooth_blocks_.assign(curves_.size(), MinMaxBlocks{});
 }
 
 void PlotCanvas::set_settings(const PlotSettings& s) {
@@ -111,26 +113,30 @@ void PlotCanvas::paint(QPainter& p, const QRectF& area) {
   p.setRenderHint(QPainter::Antialiasing, true);
   for (size_t i = 0; i < curves_.size(); ++i) {
     const PlotCurve& c = curves_[i];
+    raw_blocks_[i].update(c.series->values(), c.series->generation());
     if (settings_.smoothing > 0) {
       QColor faint = c.color;
       faint.setAlpha(64);
-      draw_curve(p, pr, c, c.series->values(), faint, 1.0);
-      draw_curve(p, pr, c, smoothed_values(i), c.color, 1.6);
+      draw_curve(p, pr, c, c.series->values(), raw_blocks_[i], faint, 1.0);
+      const auto& sm = smoothed_values(i);
+      smooth_blocks_[i].update(sm, smooth_[i].version());
+      draw_curve(p, pr, c, sm, smooth_blocks_[i], c.color, 1.6);
     } else {
-      draw_curve(p, pr, c, c.series->values(), c.color, 1.4);
+      draw_curve(p, pr, c, c.series->values(), raw_blocks_[i], c.color, 1.4);
     }
   }
   p.restore();
 }
 
 void PlotCanvas::draw_curve(QPainter& p, const QRectF& pr, const PlotCurve& c,
-                            const std::vector<double>& ys, QColor color, qreal width) const {
+                            const std::vector<double>& ys, const MinMaxBlocks& blocks, QColor color,
+                            qreal width) const {
   const auto& xs = c.series->x_column(settings_.x_axis);
   const double off = x_offset(c);
   const auto [b, e] = visible_range(xs, view_.x_lo + off, view_.x_hi + off);
   if (e <= b) return;
   const ColumnMapping map{view_.x_lo + off, pr.width() / (view_.x_hi - view_.x_lo)};
-  const auto keep = decimate_min_max(xs.data(), ys.data(), b, e, map, settings_.log_y);
+  const auto keep = decimate_min_max(xs.data(), ys.data(), b, e, map, settings_.log_y, &blocks);
   QPolygonF line;
   line.reserve(static_cast<int>(keep.size()));
   for (size_t i : keep) {

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/decimation.h"
 #include "model/series.h"
 #include "model/smoothing.h"
 
@@ -83,11 +84,12 @@ class PlotCanvas {
   View auto_view();
   void draw_axes(QPainter& p, const QRectF& area, const QRectF& pr) const;
   void draw_curve(QPainter& p, const QRectF& pr, const PlotCurve& c, const std::vector<double>& ys,
-                  QColor color, qreal width) const;
+                  const MinMaxBlocks& blocks, QColor color, qreal width) const;
 
   QString title_;
   std::vector<PlotCurve> curves_;
   mutable std::vector<SmoothedCache> smooth_;
+  std::vector<MinMaxBlocks> raw_blocks_, smooth_blocks_;
   PlotSettings settings_;
   std::optional<View> manual_;
   View view_;

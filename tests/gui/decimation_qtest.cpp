@@ -52,6 +52,39 @@ class DecimationTest : public QObject {
     QCOMPARE(keep.back(), n - 1);
   }
 
+  void block_summaries_give_the_same_points() {
+    std::mt19937 rng(7);
+    std::normal_distribution<double> noise(0, 1);
+    std::uniform_int_distribution<int> pick(0, 99);
+    const size_t n = 100003;  // not a multiple of the block size
+    std::vector<double> xs(n), ys(n);
+    for (size_t i = 0; i < n; ++i) {
+      xs[i] = 3.0 * static_cast<double>(i);
+      ys[i] = noise(rng);
+      if (pick(rng) == 0) ys[i] = NAN;
+      if (pick(rng) == 1) ys[i] = INFINITY;
+    }
+    for (size_t i = 5000; i < 5200; ++i) ys[i] = NAN;  // whole blocks without a finite value
+    MinMaxBlocks blocks;
+    // Built in two steps, as a growing series is.
+    std::vector<double> head(ys.begin(), ys.begin() + 50000);
+    blocks.update(head, 0);
+    blocks.update(ys, 0);
+    QCOMPARE(blocks.covered(), (n / MinMaxBlocks::kBlock) * MinMaxBlocks::kBlock);
+    for (double width : {7.0, 640.0, 1999.0, 90000.0, 400000.0})
+      for (bool log : {false, true})
+        for (auto [b, e] : {std::pair<size_t, size_t>{0, n}, {1234, 98765}, {64, 128}}) {
+          const ColumnMapping map{xs[b] - 1.5, width / (xs[e - 1] - xs[b])};
+          const auto slow = decimate_min_max(xs.data(), ys.data(), b, e, map, log);
+          const auto fast = decimate_min_max(xs.data(), ys.data(), b, e, map, log, &blocks);
+          QCOMPARE(fast, slow);
+        }
+    // A new generation (points removed) rebuilds from scratch.
+    ys.resize(1000);
+    blocks.update(ys, 1);
+    QCOMPARE(blocks.covered(), size_t(960));
+  }
+
   void small_columns_keep_everything_and_log_skips_non_positive() {
     const std::vector<double> xs = {0, 1, 2, 3, 4}, ys = {1, -1, 0, 2, 3};
     auto all = decimate_min_max(xs.data(), ys.data(), 0, 5, {0.0, 1.0}, false);
