@@ -186,6 +186,8 @@ TEST_CASE("a tensor registered twice (tied weights) is listed once, under its fi
   REQUIRE(named.size() == 2);
   CHECK(named[0].first == "a.weight");
   CHECK(m.parameters().size() == 2);
+  CHECK(m.a->weight.name() == "a.weight");  // the tensor carries the name it is listed under
+  CHECK(m.state_dict().count("b.w") == 0);
 }
 
 TEST_CASE("init helpers are deterministic and give the asked statistics") {

@@ -48,12 +48,13 @@ Tensor Module::register_buffer(const std::string& name, Tensor value) {
 void Module::attach_child(const std::string& name, std::shared_ptr<Module> child) {
   check_new_name(name, "module");
   TRIT_CHECK(child != nullptr, "register module '", name, "': the module is null");
-  // Rename the subtree relative to this module; a later registration of this module in its
-  // own parent extends the names again, so the root's registration gives the full names.
-  for (auto& [n, t] : child->named_parameters()) Tensor(t).set_name(name + "." + n);
-  for (auto& [n, t] : child->named_buffers()) Tensor(t).set_name(name + "." + n);
   child->train(training_);
   children_.emplace_back(name, std::move(child));
+  // Name every tensor of this module's tree relative to this module, the first name winning
+  // for a tensor reached twice (as named_parameters lists it). The registration of this module
+  // in its own parent renames again, so the root's last registration gives the full names.
+  for (auto& [n, t] : named_parameters()) Tensor(t).set_name(n);
+  for (auto& [n, t] : named_buffers()) Tensor(t).set_name(n);
 }
 
 void Module::collect(const std::string& prefix, bool buffers, NamedTensors& out,

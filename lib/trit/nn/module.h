@@ -3,12 +3,15 @@
 // (state saved with the model but not trained) and child modules. Dotted names such as
 // `layers.3.attn.q.weight` come from walking the tree: a child registered as "attn" inside a
 // module registered as "3" inside a ModuleList registered as "layers" gives its parameter
-// "q.weight" the full name above. Each registration renames the whole subtree it attaches,
-// so once the root has registered its children every parameter tensor carries its dotted
-// name (Tensor::name), and errors deep inside ops can name it.
+// "q.weight" the full name above. Each registration of a child renames the tensors of the
+// registering module's tree, so once the root has registered its children every parameter
+// tensor carries its dotted name (Tensor::name), and errors deep inside ops can name it.
+// Modules register their parameters, buffers and children in their constructors (before a
+// parent registers them); a later registration gets a name relative to its own module only.
 //
 // A parameter is registered once; the same tensor reached twice (tied weights registered in
-// two places) is listed once, under the name met first in registration order.
+// two places) is listed once, under the name met first in registration order, and carries
+// that name. state_dict() has one entry for it.
 #include <map>
 #include <memory>
 #include <string>

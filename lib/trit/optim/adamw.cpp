@@ -13,17 +13,19 @@ struct AdamWStep {
 
 // The update in torch's rounding order (m by lerp, v by mul then addcmul, decay before the
 // Adam step, the step as p + (-step_size) * (m / denom)), so the PyTorch golden test can hold
-// tight tolerances.
-template <typename T>
-void adamw_kernel(T* p, const T* g, T* m, T* v, int64_t n, const AdamWStep& s) {
+// tight tolerances. torch's lerp(m, g, w) is m + w (g - m) for w < 0.5, else g - (g - m)(1 - w);
+// the branch is a template parameter so the loop vectorizes (lib/CMakeLists.txt compiles this
+// file with -fno-math-errno, without which GCC will not vectorize the sqrt).
+template <typename T, bool kLerpFromStart>
+void adamw_kernel(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, int64_t n,
+                  const AdamWStep& s) {
   const T b1 = T(s.beta1), b2 = T(s.beta2), w1 = T(1.0 - s.beta1), w2 = T(1.0 - s.beta2);
   const T decay = T(s.decay_factor), step_size = T(s.step_size), sqrt_bc2 = T(s.sqrt_bc2), eps = T(s.eps);
-  const bool lerp_low = w1 < T(0.5);
   parallel_for(n, 1 << 14, [&](int64_t begin, int64_t end) {
 #pragma omp simd
     for (int64_t i = begin; i < end; ++i) {
       const T gi = g[i];
-      const T mi = lerp_low ? m[i] + w1 * (gi - m[i]) : gi - (gi - m[i]) * b1;
+      const T mi = kLerpFromStart ? m[i] + w1 * (gi - m[i]) : gi - (gi - m[i]) * b1;
       const T vi = v[i] * b2 + w2 * gi * gi;
       m[i] = mi;
       v[i] = vi;
@@ -31,6 +33,13 @@ void adamw_kernel(T* p, const T* g, T* m, T* v, int64_t n, const AdamWStep& s) {
       p[i] = p[i] * decay - step_size * (mi / denom);
     }
   });
+}
+
+template <typename T>
+void adamw_update(Tensor& param, const Tensor& grad, Tensor& m, Tensor& v, const AdamWStep& s) {
+  const bool from_start = 1.0 - s.beta1 < 0.5;
+  auto* kernel = from_start ? adamw_kernel<T, true> : adamw_kernel<T, false>;
+  kernel(param.data<T>(), grad.data<T>(), m.data<T>(), v.data<T>(), param.numel(), s);
 }
 
 }  // namespace
@@ -67,11 +76,8 @@ void AdamW::update(size_t index, Tensor& param, const Tensor& grad) {
   s.sqrt_bc2 = std::sqrt(1.0 - std::pow(config_.beta2, t));
   Tensor& m = buffer(index, "exp_avg");
   Tensor& v = buffer(index, "exp_avg_sq");
-  if (param.dtype() == DType::f32) {
-    adamw_kernel(param.data<float>(), grad.data<float>(), m.data<float>(), v.data<float>(), param.numel(), s);
-  } else {
-    adamw_kernel(param.data<double>(), grad.data<double>(), m.data<double>(), v.data<double>(), param.numel(), s);
-  }
+  if (param.dtype() == DType::f32) adamw_update<float>(param, grad, m, v, s);
+  else adamw_update<double>(param, grad, m, v, s);
   m.storage()->bump_version();
   v.storage()->bump_version();
 }
