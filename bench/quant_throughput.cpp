@@ -4,7 +4,9 @@
 //   bench_quant [--rows N] [--cols N] [--threads 1,2] [--types tq2_0,q4_k] [--seconds S]
 //
 // Rows are N(0, 0.02) weights-like values; each measurement repeats the whole matrix until
-// at least S seconds have passed and reports the best repetition.
+// at least S seconds have passed and reports the best repetition. The default matrix is small
+// (32 x 4096, 0.5 MB) so that repetitions are short: on a shared machine the best one then
+// ran without being preempted.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -45,7 +47,7 @@ double best_seconds(Fn&& fn, double min_total) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int64_t n_rows = 256, n_cols = 4096;
+  int64_t n_rows = 32, n_cols = 4096;
   std::string threads = "1,2", types;
   double seconds = 0.5;
   for (int i = 1; i < argc; ++i) {

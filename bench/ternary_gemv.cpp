@@ -2,6 +2,7 @@
 // and against the machine's memory read bandwidth measured in the same run.
 //
 //   bench_ternary [--min-time 0.3] [--bandwidth-mib 1024] [--cold-mib 256] [--quick]
+//                 [--shape ROWSxCOLS ...]   (default 2048x2048, 4096x11008, 11008x4096)
 //   TRIT_CPU=avx2 bench_ternary      (force a lower kernel level)
 //
 // "hot": the same packed matrix every call (it may sit in L2/L3).
@@ -9,9 +10,11 @@
 // past L3), so every call streams its weights from memory; the floor is then
 // weight bytes / read bandwidth, and "floor%" is floor time / measured time.
 #include <cblas.h>
+#include <time.h>
 #include <immintrin.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +22,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "trit/runtime/activation_quant.h"
@@ -36,24 +40,41 @@ struct Options {
   size_t bandwidth_mib = 1024;
   size_t cold_mib = 256;
   bool quick = false;
+  std::vector<std::pair<size_t, size_t>> shapes;  // rows x cols
 };
 
-// Median seconds per call of fn(i) over calls made during at least min_time (after one
-// warm-up call). The machine is shared, so the median rather than the mean: a call that
-// was preempted by someone else's process says nothing about the kernel.
-double time_per_call(const std::function<void(size_t)>& fn, double min_time) {
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// Median wall and calling-thread CPU seconds per call of fn(i), over calls made during at
+// least min_time (after one warm-up call). The machine is shared, so medians: a preempted
+// call says nothing about the kernel. For one thread, cpu excludes time spent preempted
+// (long calls are preempted on a busy machine); for two threads only wall means anything.
+struct CallTime {
+  double wall = 0, cpu = 0;
+};
+
+CallTime time_per_call(const std::function<void(size_t)>& fn, double min_time) {
   fn(0);
-  std::vector<double> times;
+  std::vector<double> walls, cpus;
   const auto start = Clock::now();
   for (size_t i = 1;; ++i) {
+    const double c0 = thread_cpu_seconds();
     const auto t0 = Clock::now();
     fn(i);
     const auto t1 = Clock::now();
-    times.push_back(std::chrono::duration<double>(t1 - t0).count());
-    if (std::chrono::duration<double>(t1 - start).count() >= min_time && times.size() >= 5) break;
+    cpus.push_back(thread_cpu_seconds() - c0);
+    walls.push_back(std::chrono::duration<double>(t1 - t0).count());
+    if (std::chrono::duration<double>(t1 - start).count() >= min_time && walls.size() >= 5) break;
   }
-  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
-  return times[times.size() / 2];
+  auto median = [](std::vector<double>& v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  return {median(walls), median(cpus)};
 }
 
 uint64_t sum_plain(const uint64_t* p, size_t n) {
@@ -119,8 +140,20 @@ void bench_dispatch(ThreadPool& pool, double min_time) {
   std::vector<size_t> touched(pool.size());
   const double t = time_per_call(
       [&](size_t i) { pool.parallel_for(0, pool.size(), [&](size_t b, size_t, size_t) { touched[b] = i; }); },
-      min_time);
-  std::printf("thread pool: %zu threads, empty parallel_for dispatch %.2f us\n", pool.size(), t * 1e6);
+      min_time).wall;
+  // After an idle gap longer than the spin the workers sleep: the dispatch pays a futex wake.
+  std::vector<double> woken;
+  for (int i = 0; i < 21; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::atomic<int> ran{0};
+    const auto t0 = Clock::now();
+    pool.parallel_for(0, pool.size(), [&](size_t, size_t, size_t) { ran++; });
+    woken.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  std::nth_element(woken.begin(), woken.begin() + 10, woken.end());
+  std::printf("thread pool: %zu threads, empty parallel_for dispatch %.2f us back to back, "
+              "%.2f us after 2 ms idle (workers asleep)\n",
+              pool.size(), t * 1e6, woken[10] * 1e6);
 }
 
 void bench_shape(size_t rows, size_t cols, const Options& opt, ThreadPool* pools[2],
@@ -130,7 +163,7 @@ void bench_shape(size_t rows, size_t cols, const Options& opt, ThreadPool* pools
   std::vector<float> wf(rows * cols);
   for (auto& v : wf) v = normal(rng);
   const PackedTernary packed = repack_from_float(wf.data(), rows, cols);
-  const size_t bytes = packed.rows() * packed.row_bytes();
+  const size_t bytes = packed.size_bytes();
 
   // Cold set: copies of the packed codes filling cold_mib.
   const size_t copies = std::max<size_t>(2, (opt.cold_mib << 20) / bytes + 1);
@@ -139,9 +172,10 @@ void bench_shape(size_t rows, size_t cols, const Options& opt, ThreadPool* pools
 
   std::printf("\n== W %zu x %zu: ternary %.2f MiB (2 bits/weight), float %.1f MiB; cold set %zu copies\n",
               rows, cols, double(bytes) / (1 << 20), double(wf.size() * 4) / (1 << 20), copies);
-  std::printf("%-4s %-3s | %10s %10s %8s %7s | %10s %8s %7s | %10s %8s | %s\n", "n", "thr",
-              "hot us", "cold us", "GB/s", "floor%", "quant us", "GOP/s", "", "blas us", "GB/s",
-              "blas/ternary(cold)");
+  std::printf("times are medians in us; (cpu) = calling-thread CPU time, 1 thread only\n");
+  std::printf("%-3s %-3s | %9s %9s | %9s %9s %6s %6s | %8s | %7s | %9s %9s %8s | %s\n", "n", "thr",
+              "hot", "(cpu)", "cold", "(cpu)", "GB/s", "floor%", "GOP/s", "quant", "blas",
+              "(cpu)", "GB/s", "blas/ternary");
   for (size_t n : {size_t(1), size_t(64)}) {
     std::vector<float> xf(n * cols);
     for (auto& v : xf) v = normal(rng) * 50.0f;
@@ -151,10 +185,10 @@ void bench_shape(size_t rows, size_t cols, const Options& opt, ThreadPool* pools
     for (int ti = 0; ti < 2; ++ti) {
       ThreadPool* pool = pools[ti];
       const size_t threads = ti + 1;
-      const double hot = time_per_call(
+      const CallTime hot = time_per_call(
           [&](size_t) { ternary_matmul(packed.view(), xq.view(), y.data(), rows, pool, level); },
           opt.min_time);
-      const double cold_t = time_per_call(
+      const CallTime cold_t = time_per_call(
           [&](size_t i) {
             TernaryWeightsView v = packed.view();
             v.codes = cold.data() + (i % copies) * bytes;
@@ -162,11 +196,11 @@ void bench_shape(size_t rows, size_t cols, const Options& opt, ThreadPool* pools
           },
           opt.min_time);
       QuantizedActivations scratch(n, cols);
-      const double quant = time_per_call(
+      const CallTime quant = time_per_call(
           [&](size_t) { scratch.quantize(xf.data(), n, cols, cols, level); }, opt.min_time / 3);
       openblas_set_num_threads(int(threads));
       std::vector<float> yb(n * rows);
-      const double blas = time_per_call(
+      const CallTime blas = time_per_call(
           [&](size_t) {
             if (n == 1) {
               cblas_sgemv(CblasRowMajor, CblasNoTrans, int(rows), int(cols), 1.0f, wf.data(),
@@ -178,12 +212,22 @@ void bench_shape(size_t rows, size_t cols, const Options& opt, ThreadPool* pools
             }
           },
           opt.min_time);
+      // One thread: CPU time is the better estimate of the kernel (no preemption); two: wall.
+      auto best = [&](const CallTime& c) { return threads == 1 ? std::min(c.wall, c.cpu) : c.wall; };
       const double floor = double(bytes) / bandwidth[ti];
       const double ops = 2.0 * double(rows) * double(cols) * double(n);
-      std::printf("%-4zu %-3zu | %10.1f %10.1f %8.1f %6.0f%% | %10.1f %8.1f %7s | %10.1f %8.1f | %.1fx\n",
-                  n, threads, hot * 1e6, cold_t * 1e6, double(bytes) / cold_t / 1e9,
-                  100.0 * floor / cold_t, quant * 1e6, ops / std::min(hot, cold_t) / 1e9, "",
-                  blas * 1e6, double(wf.size() * 4) / blas / 1e9, blas / cold_t);
+      auto cpu_text = [&](const CallTime& c) {
+        char buf[32];
+        if (threads == 1) std::snprintf(buf, sizeof buf, "%9.1f", c.cpu * 1e6);
+        else std::snprintf(buf, sizeof buf, "%9s", "-");
+        return std::string(buf);
+      };
+      std::printf("%-3zu %-3zu | %9.1f %s | %9.1f %s %6.1f %5.0f%% | %8.1f | %7.1f | %9.1f %s %8.1f | %.1fx\n",
+                  n, threads, hot.wall * 1e6, cpu_text(hot).c_str(), cold_t.wall * 1e6,
+                  cpu_text(cold_t).c_str(), double(bytes) / best(cold_t) / 1e9,
+                  100.0 * floor / best(cold_t), ops / std::min(best(hot), best(cold_t)) / 1e9,
+                  best(quant) * 1e6, blas.wall * 1e6, cpu_text(blas).c_str(),
+                  double(wf.size() * 4) / best(blas) / 1e9, best(blas) / best(cold_t));
     }
   }
 }
@@ -205,9 +249,18 @@ int main(int argc, char** argv) {
     else if (a == "--bandwidth-mib") opt.bandwidth_mib = std::strtoull(value(), nullptr, 10);
     else if (a == "--cold-mib") opt.cold_mib = std::strtoull(value(), nullptr, 10);
     else if (a == "--quick") opt.quick = true;
+    else if (a == "--shape") {
+      size_t rows = 0, cols = 0;
+      if (std::sscanf(value(), "%zux%zu", &rows, &cols) != 2 || rows == 0 || cols == 0) {
+        std::fprintf(stderr, "bench_ternary: --shape wants ROWSxCOLS, e.g. 4096x11008\n");
+        return 2;
+      }
+      opt.shapes.emplace_back(rows, cols);
+    }
     else {
       std::fprintf(stderr,
                    "usage: bench_ternary [--min-time S] [--bandwidth-mib N] [--cold-mib N] [--quick]\n"
+                   "                     [--shape ROWSxCOLS ...]\n"
                    "  TRIT_CPU=scalar|avx2|avx512 forces a lower kernel level\n");
       return a == "--help" || a == "-h" ? 0 : 2;
     }
@@ -223,11 +276,11 @@ int main(int argc, char** argv) {
                           read_bandwidth(pool2, 2, opt.bandwidth_mib)};
     std::printf("memory read bandwidth (%zu MiB stream): 1 thread %.1f GB/s, 2 threads %.1f GB/s\n",
                 opt.bandwidth_mib, bw[0] / 1e9, bw[1] / 1e9);
-    bench_shape(2048, 2048, opt, pools, bw, level);
-    if (!opt.quick) {
-      bench_shape(4096, 11008, opt, pools, bw, level);
-      bench_shape(11008, 4096, opt, pools, bw, level);
+    if (opt.shapes.empty()) {
+      opt.shapes = {{2048, 2048}};
+      if (!opt.quick) opt.shapes.insert(opt.shapes.end(), {{4096, 11008}, {11008, 4096}});
     }
+    for (auto [rows, cols] : opt.shapes) bench_shape(rows, cols, opt, pools, bw, level);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_ternary: %s\n", e.what());
     return 1;

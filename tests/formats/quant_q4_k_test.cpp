@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "formats/quant_vectors.h"
+#include "trit/formats/quant_codecs.h"
 
 using namespace trit;
 
@@ -137,4 +138,56 @@ TEST_CASE("q4_k: round trip error stays within the 4-bit grid's bounds") {
   CHECK(err > 0.03);  // a 4-bit code cannot be near lossless on normal data
   // Every element is within one grid step of its input.
   for (size_t i = 0; i < x.size(); ++i) REQUIRE(std::fabs(x[i] - back[i]) < 0.35f);
+}
+
+TEST_CASE("q4_k: the 4-lane fit is bit-identical to the scalar make_qkx2_quants transcription") {
+  // Sub-blocks from many distributions, including flat ones (zeros, constants), one-sided,
+  // sparse, integer-valued (ties in the rounding) and wide-range data.
+  std::mt19937 gen(2026);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<float> uni(0.0f, 1.0f);
+  auto sub_block = [&](int kind, float* x) {
+    const float scale = std::exp2(float(int(uni(gen) * 40) - 20));
+    for (int i = 0; i < 32; ++i) {
+      float v = normal(gen);
+      switch (kind) {
+        case 0: break;
+        case 1: v = std::fabs(v) + 1.0f; break;                 // all positive: min clamps to 0
+        case 2: v = -std::fabs(v) - 0.5f; break;                // all negative
+        case 3: v = 0.0f; break;                                // flat zero
+        case 4: v = -1.25f; break;                              // flat negative constant
+        case 5: v = uni(gen) < 0.8f ? 0.0f : v; break;          // sparse
+        case 6: v = float(int(uni(gen) * 16)) - 8.0f; break;    // integers: exact ties
+        case 7: v = v * std::exp2(float(int(uni(gen) * 20) - 10)); break;  // wide range
+        default: v = uni(gen) < 0.5f ? 0.5f : -0.5f; break;     // two values
+      }
+      x[i] = v * scale;
+    }
+  };
+  for (int trial = 0; trial < 4000; ++trial) {
+    float x[4][32], w[4][32], xt[128], wt[128];
+    for (int j = 0; j < 4; ++j) {
+      sub_block((trial + j * 3) % 9, x[j]);
+      float sum_x2 = 0;
+      for (int i = 0; i < 32; ++i) sum_x2 += x[j][i] * x[j][i];
+      const float av_x = std::sqrt(sum_x2 / 32);
+      for (int i = 0; i < 32; ++i) {
+        w[j][i] = av_x + std::fabs(x[j][i]);
+        xt[4 * i + j] = x[j][i];
+        wt[4 * i + j] = w[j][i];
+      }
+    }
+    uint8_t Lt[128];
+    float scale4[4], min4[4];
+    quant::q4_k_fit_scale_min_4(xt, wt, Lt, scale4, min4);
+    for (int j = 0; j < 4; ++j) {
+      uint8_t L[32];
+      float neg_min = 0;
+      const float scale = quant::q4_k_fit_scale_min(x[j], w[j], L, &neg_min);
+      INFO("trial " << trial << " lane " << j);
+      REQUIRE(std::bit_cast<uint32_t>(scale4[j]) == std::bit_cast<uint32_t>(scale));
+      REQUIRE(std::bit_cast<uint32_t>(min4[j]) == std::bit_cast<uint32_t>(neg_min));
+      for (int i = 0; i < 32; ++i) REQUIRE(Lt[4 * i + j] == L[i]);
+    }
+  }
 }

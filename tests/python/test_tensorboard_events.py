@@ -1,6 +1,6 @@
 """Peer check: TensorBoard's own readers accept the event files trit writes.
 
-Drives build/bin/trit_test_tb_writer (tests/tools/tb_writer_tool.cpp), which writes one
+Drives build/bin/trit_test_telemetry_tool (tests/tools/telemetry_tool.cpp), which writes one
 events file per call through lib/trit/telemetry/tensorboard_writer, then reads the folder
 with tensorboard's EventAccumulator and event_file_loader.
 """
@@ -10,12 +10,17 @@ import struct
 import subprocess
 
 import pytest
-from tensorboard.backend.event_processing import event_accumulator, event_file_loader
+from tensorboard.backend.event_processing import (
+    event_accumulator,
+    event_file_loader,
+    plugin_event_accumulator,
+)
 from tensorboard.compat.proto import event_pb2
 from tensorboard.compat.tensorflow_stub import errors, pywrap_tensorflow
+from tensorboard.util import tensor_util
 
 BIN_DIR = pathlib.Path(os.environ.get("TRIT_BIN_DIR", "build/bin"))
-TOOL = BIN_DIR / "trit_test_tb_writer"
+TOOL = BIN_DIR / "trit_test_telemetry_tool"
 T0 = 1763700000.25
 
 
@@ -25,8 +30,8 @@ def f32(x):
 
 def write_events(run_dir, scalars, restart_step=None):
     """scalars: list of (step, wall_time, tag, value). Returns the file written."""
-    assert TOOL.exists(), f"{TOOL} is missing: build the target trit_test_tb_writer"
-    cmd = [str(TOOL), str(run_dir)]
+    assert TOOL.exists(), f"{TOOL} is missing: build the target trit_test_telemetry_tool"
+    cmd = [str(TOOL), "events", str(run_dir)]
     if restart_step is not None:
         cmd += ["--restart-step", str(restart_step)]
     stdin = "".join(f"{s} {w!r} {t} {v!r}\n" for s, w, t, v in scalars)
@@ -35,9 +40,17 @@ def write_events(run_dir, scalars, restart_step=None):
 
 
 def accumulate(run_dir):
+    """The legacy reader (scalars as simple values)."""
     acc = event_accumulator.EventAccumulator(str(run_dir), size_guidance={"scalars": 0})
     acc.Reload()
     return acc
+
+
+def plugin_series(run_dir, tag):
+    """(step, value) of `tag` as the TensorBoard server's Python reader sees it."""
+    acc = plugin_event_accumulator.EventAccumulator(str(run_dir), size_guidance={"tensors": 0})
+    acc.Reload()
+    return [(e.step, tensor_util.make_ndarray(e.tensor_proto).item()) for e in acc.Tensors(tag)]
 
 
 def first_run(n_steps=10):
@@ -75,16 +88,18 @@ def test_every_record_passes_tensorboard_crc_checks(tmp_path):
         except errors.OutOfRangeError:
             break
         n += 1
-    assert n == 1 + len(rows)
+    assert n == 2 + len(rows)
 
     raw = event_file_loader.RawEventFileLoader(str(path)).Load()
     events = [event_pb2.Event.FromString(r) for r in raw]
-    assert len(events) == 1 + len(rows)
+    assert len(events) == 2 + len(rows)
     assert events[0].file_version == "brain.Event:2"
-    assert events[1].summary.value[0].tag == "train/loss"
-    assert events[1].summary.value[0].HasField("simple_value")  # not a tensor
-    assert events[1].summary.value[0].simple_value == f32(10.0)
-    assert events[1].step == 0 and events[1].wall_time == T0
+    assert events[1].session_log.status == event_pb2.SessionLog.START  # a new run starts
+    assert events[1].step == 0
+    assert events[2].summary.value[0].tag == "train/loss"
+    assert events[2].summary.value[0].HasField("simple_value")  # not a tensor
+    assert events[2].summary.value[0].simple_value == f32(10.0)
+    assert events[2].step == 0 and events[2].wall_time == T0
 
 
 def test_restart_marker_makes_tensorboard_drop_orphaned_steps(tmp_path):
@@ -94,6 +109,7 @@ def test_restart_marker_makes_tensorboard_drop_orphaned_steps(tmp_path):
     path = write_events(tmp_path, resumed, restart_step=6)
 
     marker = list(event_file_loader.EventFileLoader(str(path)).Load())[1]
+    assert marker.session_log.msg == "resumed"
     assert marker.HasField("session_log")
     assert marker.session_log.status == event_pb2.SessionLog.START
     assert marker.step == 6
@@ -107,17 +123,36 @@ def test_restart_marker_makes_tensorboard_drop_orphaned_steps(tmp_path):
     assert [e.step for e in acc.Scalars("val/loss")] == [0, 4]
     assert [e.step for e in acc.Scalars("train/lr")] == list(range(6))
 
+    # The reader behind TensorBoard's Python server: the first START of a run is its
+    # beginning, later ones are restarts.
+    loss = plugin_series(tmp_path, "train/loss")
+    assert [step for step, _ in loss] == list(range(9))
+    assert [v for _, v in loss[6:]] == [f32(106.0), f32(107.0), f32(108.0)]
+    assert [step for step, _ in plugin_series(tmp_path, "val/loss")] == [0, 4]
 
-def test_without_marker_tensorboard_keeps_orphans(tmp_path):
-    """Control: the purge above is the marker's doing, not TensorBoard's default."""
+
+def test_marker_past_the_orphans_keeps_them(tmp_path):
+    """Control: the purge above is the marker's doing: a START past every logged step
+    purges nothing, so re-logged steps then sit beside the old ones."""
     write_events(tmp_path, first_run(10))
-    write_events(tmp_path, [(s, T0 + 100 + s, "train/loss", 100.0 + s) for s in (6, 7, 8)])
+    write_events(tmp_path, [(s, T0 + 100 + s, "train/loss", 100.0 + s) for s in (6, 7, 8)],
+                 restart_step=10)
     steps = [e.step for e in accumulate(tmp_path).Scalars("train/loss")]
     assert steps == list(range(10)) + [6, 7, 8]
+    assert [step for step, _ in plugin_series(tmp_path, "train/loss")] == list(range(10)) + [6, 7, 8]
+
+
+def test_new_run_in_a_used_folder_hides_the_old_events(tmp_path):
+    """A writer without restart_step starts a session at step 0: TensorBoard shows only
+    what the new run logs (the trainer resumes with restart_step instead)."""
+    write_events(tmp_path, first_run(10))
+    write_events(tmp_path, [(s, T0 + 100 + s, "train/loss", 100.0 + s) for s in (1, 2)])
+    assert [e.step for e in accumulate(tmp_path).Scalars("train/loss")] == [1, 2]
+    assert [step for step, _ in plugin_series(tmp_path, "train/loss")] == [1, 2]
 
 
 def test_tool_rejects_bad_input(tmp_path):
     with pytest.raises(subprocess.CalledProcessError) as info:
-        subprocess.run([str(TOOL), str(tmp_path)], input="1 2 onlythree\n", capture_output=True,
+        subprocess.run([str(TOOL), "events", str(tmp_path)], input="1 2 onlythree\n", capture_output=True,
                        text=True, check=True)
     assert "stdin line 1" in info.value.stderr

@@ -92,13 +92,14 @@ def tie_row_ternary(block: int) -> np.ndarray:
 def common_cases(qtype: T, rng: np.random.Generator) -> list[Case]:
     block, _ = GGML_QUANT_SIZES[qtype]
     n_multi = 4 * block if block < 256 else 2 * block  # rows spanning several blocks
+    n_small = 2 * block if block < 256 else block
     cases = [
         Case("random_normal", qtype, 2, n_multi, (rng.standard_normal((2, n_multi))).astype(np.float32)),
         Case("weights_scale", qtype, 1, n_multi, (rng.standard_normal((1, n_multi)) * 0.02).astype(np.float32)),
         Case("zeros", qtype, 1, block, np.zeros((1, block), dtype=np.float32)),
-        Case("one_huge", qtype, 2, 2 * block, np.stack([
-            pad_row(f32([0.1, -0.2, 3.0e4, 0.3]), 2 * block, rng, 0.01),
-            pad_row(f32([-6.0e4, 1.0, 2.0]), 2 * block, rng, 0.01),
+        Case("one_huge", qtype, 2, n_small, np.stack([
+            pad_row(f32([0.1, -0.2, 3.0e4, 0.3]), n_small, rng, 0.01),
+            pad_row(f32([-6.0e4, 1.0, 2.0]), n_small, rng, 0.01),
         ])),
         Case("tiny", qtype, 2, block, np.stack([
             (rng.standard_normal(block) * 1e-5).astype(np.float32),   # fp16 subnormal scales
@@ -317,8 +318,8 @@ def cases_by_family() -> dict[str, list[Case]]:
         block, _ = GGML_QUANT_SIZES[qtype]
         ternary += common_cases(qtype, rng)
         ternary.append(Case("ties", qtype, 1, block, tie_row_ternary(block)[None]))
-        ternary.append(Case("ternary_exact", qtype, 2, 2 * block,
-                            (rng.integers(-1, 2, (2, 2 * block)) * 0.0375).astype(np.float32)))
+        ternary.append(Case("ternary_exact", qtype, 1, 2 * block,
+                            (rng.integers(-1, 2, (1, 2 * block)) * 0.0375).astype(np.float32)))
         ternary.append(Case("subnormal_only", qtype, 1, block, pad_row(bits_f32([1, 0x80000005, 0x00001000]), block)[None]))
     fam["ternary"] = ternary
     fam["q4_k"] = q4_k_cases(rng)

@@ -72,3 +72,28 @@ TEST_CASE("event proto decoder skips unknown fields and rejects damage") {
                     Catch::Contains("Event.step has wire type 1, expected 0"));
   CHECK_THROWS_WITH(decode_event(std::string("\x0b", 1), "t"), Catch::Contains("wire type 3"));
 }
+
+TEST_CASE("event proto decoder: damaged bytes give trit::Error, never a crash") {
+  Event e;
+  e.wall_time = 12.5;
+  e.step = 1234567;
+  e.file_version = "brain.Event:2";
+  e.summary = std::vector<ScalarValue>{{"train/loss", 2.5f}, {"val/bpb", 1.0f}};
+  e.session_log = Event::SessionLog{SessionStatus::start, "c", "m"};
+  const std::string good = encode_event(e);
+  uint32_t state = 12345;
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  int n_errors = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string bad = good;
+    int n_flips = 1 + static_cast<int>(next() % 4);
+    for (int k = 0; k < n_flips; ++k) bad[next() % bad.size()] = static_cast<char>(next() >> 24);
+    if (trial % 3 == 0) bad.resize(next() % bad.size());
+    try {
+      decode_event(bad, "fuzz");
+    } catch (const Error&) {
+      ++n_errors;
+    }
+  }
+  CHECK(n_errors > 0);  // damage is detected often; anything else must decode or throw Error
+}

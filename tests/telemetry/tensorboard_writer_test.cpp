@@ -25,20 +25,25 @@ TEST_CASE("tensorboard writer: file name, header event, scalars") {
   CHECK(list_events_files(dir.path()) == std::vector<std::filesystem::path>{path});
 
   auto events = read_events_file(path);
-  REQUIRE(events.size() == 3);
+  REQUIRE(events.size() == 4);
   CHECK(events[0].file_version == std::optional<std::string>("brain.Event:2"));
   CHECK(events[0].wall_time == 1763700000.75);
   CHECK_FALSE(events[0].summary);
-  CHECK(events[1].step == 10);
-  CHECK(events[1].wall_time == 1763700001.5);
-  REQUIRE(events[1].summary->size() == 1);
-  CHECK((*events[1].summary)[0].tag == "train/loss");
-  CHECK((*events[1].summary)[0].value == 2.5f);
-  REQUIRE(events[2].summary->size() == 2);
-  CHECK((*events[2].summary)[0].tag == "val/loss");
-  CHECK((*events[2].summary)[0].value == 1.95f);
-  CHECK((*events[2].summary)[1].tag == "val/tokens");
-  CHECK((*events[2].summary)[1].value == 64.0f);
+  // A new run's session start, at step 0.
+  REQUIRE(events[1].session_log);
+  CHECK(events[1].session_log->status == SessionStatus::start);
+  CHECK(events[1].session_log->msg == "started");
+  CHECK(events[1].step == 0);
+  CHECK(events[2].step == 10);
+  CHECK(events[2].wall_time == 1763700001.5);
+  REQUIRE(events[2].summary->size() == 1);
+  CHECK((*events[2].summary)[0].tag == "train/loss");
+  CHECK((*events[2].summary)[0].value == 2.5f);
+  REQUIRE(events[3].summary->size() == 2);
+  CHECK((*events[3].summary)[0].tag == "val/loss");
+  CHECK((*events[3].summary)[0].value == 1.95f);
+  CHECK((*events[3].summary)[1].tag == "val/tokens");
+  CHECK((*events[3].summary)[1].value == 64.0f);
 }
 
 TEST_CASE("tensorboard writer: resume writes a START marker in a later-sorting file") {
@@ -62,6 +67,7 @@ TEST_CASE("tensorboard writer: resume writes a START marker in a later-sorting f
   REQUIRE(events.size() == 3);
   REQUIRE(events[1].session_log);
   CHECK(events[1].session_log->status == SessionStatus::start);
+  CHECK(events[1].session_log->msg == "resumed");
   CHECK(events[1].step == 3);
   CHECK(events[2].step == 3);
 }
@@ -74,25 +80,26 @@ TEST_CASE("tensorboard writer flushes every N events and after a time") {
   opt.flush_every_seconds = 5;
   opt.monotonic_clock = [&] { return now; };
   TensorBoardWriter w(dir.path(), opt);
-  auto on_disk = [&] { return read_events_file(w.path()).size(); };
-  CHECK(on_disk() == 1);  // header written at once
+  // Events on disk beyond the two written at once (file version, session start).
+  auto on_disk = [&] { return read_events_file(w.path()).size() - 2; };
+  CHECK(on_disk() == 0);
   w.add_scalar("a", 1, 1, 1);
   w.add_scalar("a", 2, 1, 1);
-  CHECK(on_disk() == 1);
+  CHECK(on_disk() == 0);
   CHECK(w.n_buffered() == 2);
   w.add_scalar("a", 3, 1, 1);
-  CHECK(on_disk() == 4);
+  CHECK(on_disk() == 3);
   w.add_scalar("a", 4, 1, 1);
-  CHECK(on_disk() == 4);
+  CHECK(on_disk() == 3);
   now = 6;
   w.add_scalar("a", 5, 1, 1);
-  CHECK(on_disk() == 6);
+  CHECK(on_disk() == 5);
   w.add_scalar("a", 6, 1, 1);
   w.flush();
-  CHECK(on_disk() == 7);
+  CHECK(on_disk() == 6);
   w.add_scalar("a", 7, 1, 1);
   w.close();
-  CHECK(on_disk() == 8);
+  CHECK(on_disk() == 7);
   CHECK_THROWS_WITH(w.add_scalar("a", 8, 1, 1), Catch::Contains("closed"));
 }
 

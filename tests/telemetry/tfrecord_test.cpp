@@ -67,3 +67,20 @@ TEST_CASE("tfrecord reader names the record and offset of damage") {
 TEST_CASE("tfrecord reader reports a missing file") {
   CHECK_THROWS_WITH(read_tfrecords("/nonexistent/x.tfevents"), Catch::Contains("/nonexistent/x.tfevents"));
 }
+
+TEST_CASE("tfrecord reader: damaged files give trit::Error, never a crash") {
+  const std::string good = frame_tfrecord("first record") + frame_tfrecord(std::string(40, 'x'));
+  uint32_t state = 99;
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string bad = good;
+    bad[next() % bad.size()] = static_cast<char>(next() >> 24);
+    if (trial % 2) bad.resize(next() % bad.size());
+    // Every single-byte change is caught by a CRC or a length check.
+    if (bad != good.substr(0, bad.size()) || bad.size() != good.size()) {
+      bool boundary = bad.size() == 0 || bad.size() == frame_tfrecord("first record").size();
+      if (bad == good.substr(0, bad.size()) && boundary) continue;  // a clean cut between records
+      CHECK_THROWS_AS(parse_tfrecords(bad, "fuzz"), Error);
+    }
+  }
+}

@@ -41,9 +41,12 @@ void BpeTokenizer::encode_chunk(std::string_view chunk, std::vector<int32_t>& ou
       return rank != o.rank ? rank > o.rank : pos > o.pos;
     }
   };
-  std::vector<Symbol> sym(n);
+  // Scratch buffers kept per thread: no allocation per chunk once they have grown.
+  thread_local std::vector<Symbol> sym;
+  thread_local std::vector<Candidate> heap;
+  sym.resize(static_cast<size_t>(n));
+  heap.clear();
   for (int32_t i = 0; i < n; ++i) sym[i] = {static_cast<uint8_t>(chunk[i]), i - 1, i + 1 < n ? i + 1 : -1};
-  std::vector<Candidate> heap;
   auto consider = [&](int32_t pos) {
     if (pos < 0 || sym[pos].next < 0) return;
     if (const Merge* m = merges_.find(pair_key(sym[pos].id, sym[sym[pos].next].id))) {

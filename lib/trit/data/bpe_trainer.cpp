@@ -25,20 +25,6 @@ struct Candidate {
   }
 };
 
-// Merges every occurrence of (left, right) in `ids`, left to right, into `result`.
-void merge_in_place(std::vector<int32_t>& ids, int32_t left, int32_t right, int32_t result) {
-  size_t out = 0;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i + 1 < ids.size() && ids[i] == left && ids[i + 1] == right) {
-      ids[out++] = result;
-      ++i;
-    } else {
-      ids[out++] = ids[i];
-    }
-  }
-  ids.resize(out);
-}
-
 }  // namespace
 
 void BpeTrainer::add_text(std::string_view text) {
@@ -75,8 +61,8 @@ TokenizerSpec BpeTrainer::train(const BpeTrainOptions& options,
     words.push_back(std::move(w));
   }
 
-  PairTable<int64_t> counts(words.size() * 4);
-  PairTable<std::vector<uint32_t>> where(words.size() * 4);
+  PairTable<int64_t> counts(1 << 16);  // grows as needed; starts as byte pairs
+  PairTable<std::vector<uint32_t>> where(1 << 16);
   for (uint32_t w = 0; w < words.size(); ++w) {
     const auto& ids = words[w].ids;
     for (size_t i = 0; i + 1 < ids.size(); ++i) {
@@ -91,11 +77,15 @@ TokenizerSpec BpeTrainer::train(const BpeTrainOptions& options,
 
   const int64_t n_target = options.n_vocab - n_special;
   const int64_t n_wanted = n_target - 256;
-  std::vector<uint64_t> touched;
+  std::vector<uint64_t> grown;
   while (static_cast<int64_t>(spec.tokens.size()) < n_target && !heap.empty()) {
     Candidate best = heap.top();
     heap.pop();
-    if (*counts.find(best.key) != best.count) continue;  // stale entry
+    const int64_t current = *counts.find(best.key);
+    if (current != best.count) {  // stale entry
+      if (current > 0 && current < best.count) heap.push({current, best.key});
+      continue;
+    }
     if (best.count < options.min_pair_count) break;
     const int32_t left = pair_left(best.key), right = pair_right(best.key);
     std::string bytes = spec.tokens[left] + spec.tokens[right];
@@ -104,33 +94,48 @@ TokenizerSpec BpeTrainer::train(const BpeTrainOptions& options,
     const int32_t result = it->second;
     spec.merges.emplace_back(left, right);
 
-    // Remove the word's old pairs, merge, add its new pairs: exact, and cheap because words
-    // are short (at most kMaxChunkBytes).
+    // Merge in every word holding the pair, adjusting only the pairs around each merged
+    // place: x a b y -> x Z y removes (a,b), (x,a), (b,y) and adds (x,Z), (Z,y). Within a word
+    // x may be the Z of the previous merge, whose (Z,a) was added just before: exact.
     std::vector<uint32_t> affected = std::move(*where.find(best.key));
     std::sort(affected.begin(), affected.end());
     affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
-    touched.clear();
+    grown.clear();
     for (uint32_t w : affected) {
-      Word& word = words[w];
-      auto& ids = word.ids;
-      for (size_t i = 0; i + 1 < ids.size(); ++i) {
-        uint64_t key = pair_key(ids[i], ids[i + 1]);
-        *counts.find(key) -= word.count;
-        touched.push_back(key);
-      }
-      merge_in_place(ids, left, right, result);
-      for (size_t i = 0; i + 1 < ids.size(); ++i) {
-        uint64_t key = pair_key(ids[i], ids[i + 1]);
-        counts[key] += word.count;
-        touched.push_back(key);
+      auto& ids = words[w].ids;
+      const int64_t c = words[w].count;
+      auto add = [&](uint64_t key) {
+        counts[key] += c;
+        grown.push_back(key);
         auto& list = where[key];
         if (list.empty() || list.back() != w) list.push_back(w);
+      };
+      size_t out = 0;
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (i + 1 < ids.size() && ids[i] == left && ids[i + 1] == right) {
+          counts[best.key] -= c;
+          if (out > 0) {
+            counts[pair_key(ids[out - 1], left)] -= c;
+            add(pair_key(ids[out - 1], result));
+          }
+          if (i + 2 < ids.size()) {
+            counts[pair_key(right, ids[i + 2])] -= c;
+            add(pair_key(result, ids[i + 2]));
+          }
+          ids[out++] = result;
+          ++i;
+        } else {
+          ids[out++] = ids[i];
+        }
       }
+      ids.resize(out);
     }
     where.find(best.key)->clear();
-    std::sort(touched.begin(), touched.end());
-    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    for (uint64_t key : touched) {
+    // Grown counts get a fresh heap entry; shrunk ones are re-pushed when their old (too
+    // high) entry comes to the top, so the top valid entry is always the true maximum.
+    std::sort(grown.begin(), grown.end());
+    grown.erase(std::unique(grown.begin(), grown.end()), grown.end());
+    for (uint64_t key : grown) {
       int64_t count = *counts.find(key);
       if (count > 0) heap.push({count, key});
     }

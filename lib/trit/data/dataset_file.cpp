@@ -77,6 +77,10 @@ DatasetWriter::Impl::Impl(std::filesystem::path path, const TokenizerSpec& token
   TRIT_CHECK(options_.compression >= 0 && options_.compression <= 9, path_.string(),
              ": compression level ", options_.compression, " is outside 0..9");
   TRIT_CHECK(options_.chunk_tokens > 0, path_.string(), ": chunk size must be positive");
+  const std::filesystem::path folder = path_.parent_path();
+  std::error_code ec;
+  TRIT_CHECK(folder.empty() || std::filesystem::is_directory(folder, ec), path_.string(),
+             ": cannot write here, the folder ", folder.string(), " does not exist");
   tmp_path_ = path_;
   tmp_path_ += str_cat(".tmp-", getpid());
   const std::string where = tmp_path_.string();
@@ -151,7 +155,9 @@ void DatasetWriter::Impl::append(Split split, std::span<const int32_t> ids, int6
                " is outside the vocabulary (", n_vocab_, ")");
   s.buffer.insert(s.buffer.end(), ids.begin(), ids.end());
   s.info.n_bytes += n_bytes;
-  if (static_cast<int64_t>(s.buffer.size()) >= 16 * options_.chunk_tokens) flush(s);
+  // Writes go out in pieces of at least 1M tokens: few, large HDF5 writes.
+  if (static_cast<int64_t>(s.buffer.size()) >= std::max<int64_t>(16 * options_.chunk_tokens, 1 << 20))
+    flush(s);
 }
 
 void DatasetWriter::Impl::flush(Stream& s) {
@@ -208,7 +214,7 @@ void DatasetWriter::Impl::finish() {
   h5::write_attribute(sources.get(), "total_bytes", total, where);
   sources.reset();
 
-  streams_.clear();
+  for (auto& stream : streams_) stream->tokens.reset(), stream->group.reset();
   h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), where, "cannot flush the file");
   TRIT_CHECK(file_.close() >= 0, where, ": cannot close the file");
   std::error_code ec;

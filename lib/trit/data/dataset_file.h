@@ -62,7 +62,7 @@ struct SplitInfo {
 
 struct DatasetWriterOptions {
   int compression = 0;               // deflate level 0 (off) .. 9
-  int64_t chunk_tokens = 1 << 16;    // HDF5 chunk size of the token datasets
+  int64_t chunk_tokens = 1 << 14;    // HDF5 chunk size of the token datasets (32 KiB as uint16)
   std::string encoding = "bytes";
   double val_fraction = 0.1;
   std::string split_rule = "";

@@ -1,4 +1,5 @@
 // Writes the HDF5 checkpoint described in trit/formats/checkpoint.h.
+#include <algorithm>
 #include <vector>
 
 #include "trit/formats/atomic_file.h"
@@ -30,16 +31,20 @@ void validate(const Checkpoint& c, const std::string& file) {
   }
 }
 
+// Fixed-length UTF-8 (NUL-padded) rather than variable-length: the value lives inside the
+// attribute's header message, which carries a checksum, not in HDF5's unchecked global heap,
+// whose corruption crashes HDF5 1.10 instead of failing cleanly. h5py reads it as bytes.
 void write_string_attribute(hid_t obj, const char* name, std::string_view value, const std::string& file) {
   h5::Handle type = h5::check_handle(H5Tcopy(H5T_C_S1), H5Tclose, file, "cannot make a string type");
-  h5::check(H5Tset_size(type, H5T_VARIABLE), file, "cannot make a string type");
+  h5::check(H5Tset_size(type, std::max<size_t>(value.size(), 1)), file, "cannot make a string type");
+  h5::check(H5Tset_strpad(type, H5T_STR_NULLPAD), file, "cannot make a string type");
   h5::check(H5Tset_cset(type, H5T_CSET_UTF8), file, "cannot make a string type");
   h5::Handle space = h5::check_handle(H5Screate(H5S_SCALAR), H5Sclose, file, "cannot make a dataspace");
   h5::Handle attr = h5::check_handle(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, file,
                                      str_cat("cannot create attribute ", name));
-  const std::string copy(value);  // NUL-terminated for HDF5
-  const char* ptr = copy.c_str();
-  h5::check(H5Awrite(attr, type, &ptr), file, str_cat("cannot write attribute ", name));
+  std::string padded(value);
+  padded.resize(std::max<size_t>(value.size(), 1), '\0');
+  h5::check(H5Awrite(attr, type, padded.data()), file, str_cat("cannot write attribute ", name));
 }
 
 void write_int_attribute(hid_t obj, const char* name, int64_t value, const std::string& file) {
@@ -75,8 +80,12 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   h5::QuietErrors quiet;
   TempPath temp(path);
   {
-    h5::Handle f = h5::check_handle(H5Fcreate(temp.path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
-                                    H5Fclose, file, str_cat("cannot create ", temp.path().string()));
+    // HDF5 1.8+ object formats: object headers and indexes carry checksums, so a damaged
+    // file is reported as such when read instead of being trusted.
+    h5::Handle fapl = h5::check_handle(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, file, "cannot make file properties");
+    h5::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST), file, "cannot set format version");
+    h5::Handle f = h5::check_handle(H5Fcreate(temp.path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl), H5Fclose, file,
+                                    str_cat("cannot create ", temp.path().string()));
     write_string_attribute(f, "format", kCheckpointFormat, file);
     write_int_attribute(f, "format_version", kCheckpointFormatVersion, file);
     write_string_attribute(f, "model", c.model, file);

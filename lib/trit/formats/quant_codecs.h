@@ -24,6 +24,15 @@ namespace trit::quant {
 TRIT_QUANT_TYPES(X)
 #undef X
 
+// Q4_K's per-sub-block fit: llama.cpp's make_qkx2_quants(32, 15, x, w, L, &the_min, Laux,
+// -1, 0.1, 20, false) in scalar form. Returns the scale, stores -min (>= 0) and 32 quants.
+float q4_k_fit_scale_min(const float* x, const float* w, uint8_t* L, float* neg_min);
+// Its 4-lane twin (what the quantizer runs), fitting four sub-blocks at once on transposed
+// data: xt[4 i + j], wt[4 i + j] and Lt[4 i + j] are element i of sub-block j; scale[j] and
+// neg_min[j] its results. Bit-identical to q4_k_fit_scale_min on each sub-block.
+void q4_k_fit_scale_min_4(const float* xt, const float* wt, uint8_t* Lt, float* scale,
+                          float* neg_min);
+
 // Half-precision fields are stored little-endian.
 inline void store_f16(uint8_t* p, float v) {
   const uint16_t h = float_to_f16(v);

@@ -31,7 +31,7 @@ TRIT_AVX2 void tile(const TernaryWeightsView& w, const Int8ActivationsView& x, s
   for (int r = 0; r < R; ++r)
     for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_si256();
   const uint8_t* wp[R];
-  for (int r = 0; r < R; ++r) wp[r] = w.codes + (r0 + r) * w.row_bytes;
+  for (int r = 0; r < R; ++r) wp[r] = w.codes + ternary_group_offset(w.row_bytes, r0 + r, 0);
   const int8_t* xp[T];
   for (int t = 0; t < T; ++t) xp[t] = x.q + (t0 + t) * x.stride;
 
@@ -40,7 +40,7 @@ TRIT_AVX2 void tile(const TernaryWeightsView& w, const Int8ActivationsView& x, s
     for (int h = 0; h < 2; ++h) {
       __m256i raw[R];
       for (int r = 0; r < R; ++r)
-        raw[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp[r] + 64 * g + 32 * h));
+        raw[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp[r] + kTernaryGroupStride * g + 32 * h));
       for (int n = 0; n < 4; ++n) {
         const size_t col = 256 * g + 64 * n + 32 * h;
         __m256i xv[T];

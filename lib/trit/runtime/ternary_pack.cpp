@@ -14,13 +14,15 @@ PackedTernary::PackedTernary(size_t rows, size_t cols, float sw)
       cols_(cols),
       row_bytes_((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4)),
       sw_(sw),
-      codes_(rows * ((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4))) {
+      codes_((rows + kTernaryRowBlock - 1) / kTernaryRowBlock * kTernaryRowBlock *
+             ((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4))) {
   TRIT_CHECK(std::isfinite(sw) && sw > 0, "PackedTernary: weight scale sw=", sw,
              " must be finite and positive");
   // Real columns start at code 1 (w = 0); padding stays at code 0.
   for (size_t r = 0; r < rows; ++r) {
-    uint8_t* row = codes_.data() + r * row_bytes_;
-    for (size_t c = 0; c < cols; ++c) row[ternary_code_byte(c)] |= uint8_t(1u << ternary_code_shift(c));
+    for (size_t c = 0; c < cols; ++c) {
+      codes_[ternary_code_byte(row_bytes_, r, c)] |= uint8_t(1u << ternary_code_shift(c));
+    }
   }
 }
 
@@ -30,7 +32,7 @@ void PackedTernary::set(size_t row, size_t col, int8_t w) {
   TRIT_CHECK(row < rows_ && col < cols_, "PackedTernary::set: (", row, ", ", col,
              ") outside ", rows_, " x ", cols_);
   TRIT_CHECK(w >= -1 && w <= 1, "PackedTernary::set: weight ", int(w), " is not ternary");
-  uint8_t& byte = codes_[row * row_bytes_ + ternary_code_byte(col)];
+  uint8_t& byte = codes_[ternary_code_byte(row_bytes_, row, col)];
   const unsigned shift = ternary_code_shift(col);
   byte = uint8_t((byte & ~(3u << shift)) | (unsigned(w + 1) << shift));
 }
@@ -63,57 +65,112 @@ PackedTernary repack_from_ternary(const int8_t* wq, size_t rows, size_t cols, fl
   return packed;
 }
 
-PackedTernary repack_from_tq2_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
-                                std::optional<float> sw) {
-  constexpr size_t kBlock = 256, kBlockBytes = 66;
-  TRIT_CHECK(cols % kBlock == 0, "TQ2_0: row length ", cols, " is not a multiple of 256");
-  const size_t blocks_per_row = cols / kBlock;
-  TRIT_CHECK(n_bytes == rows * blocks_per_row * kBlockBytes, "TQ2_0: ", rows, " x ", cols,
-             " needs ", rows * blocks_per_row * kBlockBytes, " bytes, got ", n_bytes);
+namespace {
 
-  // One scale for the tensor: the common non-zero block d.
+// The per-tensor scale shared by a tensor's blocks (see repack_from_tq2_0 in the header):
+// sw from the common non-zero fp16 d, or the given sw checked against it.
+float tensor_scale_from_blocks(const uint8_t* data, size_t n_blocks, size_t blocks_per_row,
+                               size_t block_bytes, const char* type, std::optional<float> sw) {
   uint16_t d_bits = 0;
-  for (size_t b = 0; b < rows * blocks_per_row; ++b) {
+  for (size_t b = 0; b < n_blocks; ++b) {
     uint16_t bits;
-    std::memcpy(&bits, data + b * kBlockBytes + 64, 2);
+    std::memcpy(&bits, data + b * block_bytes + block_bytes - 2, 2);
     if ((bits & 0x7fff) == 0) continue;  // +0 or -0: an all-zero block
     const float d = f16_to_float(bits);
-    TRIT_CHECK(std::isfinite(d) && d > 0, "TQ2_0: block ", b, " (row ", b / blocks_per_row,
+    TRIT_CHECK(std::isfinite(d) && d > 0, type, ": block ", b, " (row ", b / blocks_per_row,
                ") has scale d=", d, "; expected a finite positive per-tensor scale");
     if (d_bits == 0) d_bits = bits;
-    TRIT_CHECK(bits == d_bits, "TQ2_0: block ", b, " (row ", b / blocks_per_row, ") has d=", d,
+    TRIT_CHECK(bits == d_bits, type, ": block ", b, " (row ", b / blocks_per_row, ") has d=", d,
                " but earlier blocks have d=", f16_to_float(d_bits),
                "; per-block scales are not supported (expected one per-tensor scale)");
   }
   float scale = 1e5f;  // an all-zero tensor: sw = 1 / 1e-5 as repack_from_float gives
   if (d_bits != 0) scale = 1.0f / f16_to_float(d_bits);
   if (sw) {
-    TRIT_CHECK(std::isfinite(*sw) && *sw > 0, "TQ2_0: given sw=", *sw, " must be finite and positive");
+    TRIT_CHECK(std::isfinite(*sw) && *sw > 0, type, ": given sw=", *sw,
+               " must be finite and positive");
     if (d_bits != 0) {
       const double ratio = double(f16_to_float(d_bits)) * double(*sw);
-      TRIT_CHECK(std::fabs(ratio - 1.0) <= 1.0 / 1024, "TQ2_0: given sw=", *sw,
+      TRIT_CHECK(std::fabs(ratio - 1.0) <= 1.0 / 1024, type, ": given sw=", *sw,
                  " disagrees with the blocks' d=", f16_to_float(d_bits), " (expected d = 1/sw)");
     }
     scale = *sw;
   }
+  return scale;
+}
 
+// Shared walk over rows x blocks: decode(block, out[256]) gives the ternary values of a block
+// whose d is non-zero; blocks with d = 0 stay zero.
+template <class Decode>
+PackedTernary repack_blocks(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
+                            std::optional<float> sw, const char* type, size_t block_bytes,
+                            Decode decode) {
+  constexpr size_t kBlock = 256;
+  TRIT_CHECK(cols % kBlock == 0, type, ": row length ", cols, " is not a multiple of 256");
+  const size_t blocks_per_row = cols / kBlock;
+  TRIT_CHECK(n_bytes == rows * blocks_per_row * block_bytes, type, ": ", rows, " x ", cols,
+             " needs ", rows * blocks_per_row * block_bytes, " bytes, got ", n_bytes);
+  const float scale =
+      tensor_scale_from_blocks(data, rows * blocks_per_row, blocks_per_row, block_bytes, type, sw);
   PackedTernary packed(rows, cols, scale);
+  int8_t values[kBlock];
   for (size_t r = 0; r < rows; ++r) {
     for (size_t blk = 0; blk < blocks_per_row; ++blk) {
-      const uint8_t* block = data + (r * blocks_per_row + blk) * kBlockBytes;
+      const uint8_t* block = data + (r * blocks_per_row + blk) * block_bytes;
       uint16_t bits;
-      std::memcpy(&bits, block + 64, 2);
+      std::memcpy(&bits, block + block_bytes - 2, 2);
       if ((bits & 0x7fff) == 0) continue;  // zeros, already set
-      for (size_t e = 0; e < kBlock; ++e) {
-        const size_t h = e / 128, m = e % 32, n = e % 128 / 32;
-        const unsigned q = (block[32 * h + m] >> (2 * n)) & 3u;
-        TRIT_CHECK(q != 3, "TQ2_0: row ", r, ", block ", blk, ", element ", e,
-                   " has the invalid code 3 (codes are 0, 1, 2)");
-        packed.set(r, blk * kBlock + e, int8_t(int(q) - 1));
-      }
+      decode(block, values, r, blk);
+      for (size_t e = 0; e < kBlock; ++e) packed.set(r, blk * kBlock + e, values[e]);
     }
   }
   return packed;
+}
+
+// TQ1_0 trit n (0 = most significant) of a packed byte, as llama.cpp decodes it.
+int trit_of(uint8_t byte, int n) {
+  static constexpr uint8_t kPow3[5] = {1, 3, 9, 27, 81};
+  const uint8_t q = uint8_t(byte * kPow3[n]);
+  return (q * 3) >> 8;
+}
+
+}  // namespace
+
+PackedTernary repack_from_tq2_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
+                                std::optional<float> sw) {
+  return repack_blocks(data, n_bytes, rows, cols, sw, "TQ2_0", 66,
+                       [](const uint8_t* block, int8_t* out, size_t r, size_t blk) {
+    for (size_t e = 0; e < 256; ++e) {
+      const size_t h = e / 128, m = e % 32, n = e % 128 / 32;
+      const unsigned q = (block[32 * h + m] >> (2 * n)) & 3u;
+      TRIT_CHECK(q != 3, "TQ2_0: row ", r, ", block ", blk, ", element ", e,
+                 " has the invalid code 3 (codes are 0, 1, 2)");
+      out[e] = int8_t(int(q) - 1);
+    }
+  });
+}
+
+PackedTernary repack_from_tq1_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
+                                std::optional<float> sw) {
+  return repack_blocks(data, n_bytes, rows, cols, sw, "TQ1_0", 54,
+                       [](const uint8_t* block, int8_t* out, size_t r, size_t blk) {
+    // (byte index, first element, element step, trits in the byte)
+    auto unpack = [&](size_t k, size_t first, size_t step, int n_trits) {
+      const uint8_t byte = block[k];
+      int v = 0;
+      for (int n = 0; n < n_trits; ++n) {
+        const int t = trit_of(byte, n);
+        out[first + step * size_t(n)] = int8_t(t - 1);
+        v = v * 3 + t;
+      }
+      for (int n = n_trits; n < 5; ++n) v *= 3;  // qh: the unused 5th trit is 0
+      TRIT_CHECK(byte == (v * 256 + 242) / 243, "TQ1_0: row ", r, ", block ", blk, ", byte ", k,
+                 " = ", int(byte), " is not a valid base-3 packing");
+    };
+    for (size_t m = 0; m < 32; ++m) unpack(m, m, 32, 5);             // elements 0..159
+    for (size_t m = 0; m < 16; ++m) unpack(32 + m, 160 + m, 16, 5);  // elements 160..239
+    for (size_t j = 0; j < 4; ++j) unpack(48 + j, 240 + j, 4, 4);    // elements 240..255
+  });
 }
 
 }  // namespace trit::runtime

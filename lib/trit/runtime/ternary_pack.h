@@ -4,10 +4,12 @@
 // Layout "T2" (2-bit ternary codes, row-major, per-tensor scale):
 //   W is rows x cols (y = x · Wᵀ, one row per output), entries w ∈ {-1, 0, +1}.
 //   cols_padded = cols rounded up to 256; row_bytes = cols_padded / 4 (a multiple of 64).
-//   Row r starts at byte r * row_bytes of a 64-byte-aligned buffer.
 //   Group g (columns 256g .. 256g+255) of a row is 64 bytes; byte m (0..63) of the group holds
 //   columns 256g + m + 64n at bits 2n..2n+1 (n = 0..3) as the code c = w + 1 ∈ {0, 1, 2}.
-//   Padding columns (>= cols) hold code 0.
+//   Rows are interleaved in blocks of 8: group g of row r is at byte
+//     (r / 8) * 8 * row_bytes + g * 512 + (r % 8) * 64
+//   of a 64-byte-aligned buffer, so a GEMV over 8 rows reads one sequential stream.
+//   rows_padded = rows rounded up to 8. Padding (columns >= cols, rows >= rows) holds code 0.
 // Why this order: one 64-byte load, shifted right by 2n and masked with 3, gives the codes of
 // 64 consecutive columns 256g+64n .. +63, which line up with one plain 64-byte load of the
 // int8 activations, so vpdpbusd(codes as u8, activations as s8) needs no shuffles. The kernel
@@ -34,6 +36,15 @@ struct TernaryWeightsView {
   float sw = 1.0f;       // weight scale: W ≈ Wq / sw
 };
 
+inline constexpr size_t kTernaryRowBlock = 8;  // rows interleaved per block
+inline constexpr size_t kTernaryGroupStride = kTernaryRowBlock * 64;  // bytes from group g to g+1
+
+// Byte offset of group g of `row`.
+inline size_t ternary_group_offset(size_t row_bytes, size_t row, size_t g) {
+  return row / kTernaryRowBlock * kTernaryRowBlock * row_bytes + g * kTernaryGroupStride +
+         row % kTernaryRowBlock * 64;
+}
+
 class PackedTernary {
  public:
   PackedTernary() = default;
@@ -43,6 +54,8 @@ class PackedTernary {
   size_t cols() const { return cols_; }
   size_t cols_padded() const { return row_bytes_ * 4; }
   size_t row_bytes() const { return row_bytes_; }
+  size_t rows_padded() const { return (rows_ + kTernaryRowBlock - 1) / kTernaryRowBlock * kTernaryRowBlock; }
+  size_t size_bytes() const { return rows_padded() * row_bytes_; }
   float sw() const { return sw_; }
   const uint8_t* codes() const { return codes_.data(); }
   TernaryWeightsView view() const { return {codes_.data(), rows_, cols_, row_bytes_, sw_}; }
@@ -56,13 +69,15 @@ class PackedTernary {
   AlignedBuffer<uint8_t> codes_;
 };
 
-// Position of column `col` inside a row of the T2 layout.
-inline size_t ternary_code_byte(size_t col) { return col / 256 * 64 + col % 64; }
+// Position of (row, col) in the T2 layout: byte offset and bit shift.
+inline size_t ternary_code_byte(size_t row_bytes, size_t row, size_t col) {
+  return ternary_group_offset(row_bytes, row, col / 256) + col % 64;
+}
 inline unsigned ternary_code_shift(size_t col) { return unsigned(col % 256 / 64 * 2); }
 
 // Ternary weight at (row, col) of a view.
 inline int8_t ternary_weight(const TernaryWeightsView& w, size_t row, size_t col) {
-  const uint8_t byte = w.codes[row * w.row_bytes + ternary_code_byte(col)];
+  const uint8_t byte = w.codes[ternary_code_byte(w.row_bytes, row, col)];
   return int8_t(((byte >> ternary_code_shift(col)) & 3) - 1);
 }
 
@@ -85,6 +100,14 @@ PackedTernary repack_from_ternary(const int8_t* wq, size_t rows, size_t cols, fl
 // positive; code 3 is invalid. sw = 1/d unless `sw` is given, which must agree with d to fp16
 // precision (an fp16 d cannot carry sw exactly; pass the f32 scale for exact results).
 PackedTernary repack_from_tq2_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
+                                std::optional<float> sw = std::nullopt);
+
+// GGUF TQ1_0 tensor data: rows * cols / 256 blocks of 54 bytes { uint8 qs[48]; uint8 qh[4];
+// f16 d }, 5 trits per byte in base 3 (first element most significant), each byte stored as
+// ceil(v * 256 / 243): qs[m] (m < 32) holds elements m + 32n (n = 0..4), qs[32+m] (m < 16)
+// holds 160 + m + 16n, qh[j] holds 240 + j + 4n (n = 0..3, 5th trit 0); trit t means t - 1.
+// A byte that is not such an encoding is an error. Scales: as for TQ2_0 above.
+PackedTernary repack_from_tq1_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
                                 std::optional<float> sw = std::nullopt);
 
 }  // namespace trit::runtime

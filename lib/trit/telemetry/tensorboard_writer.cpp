@@ -84,14 +84,16 @@ TensorBoardWriter::TensorBoardWriter(const std::filesystem::path& run_dir,
   header.wall_time = now;
   header.file_version = "brain.Event:2";
   buffer_ += frame_tfrecord(encode_event(header));
-  if (options_.restart_step) {
-    Event restart;
-    restart.wall_time = now;
-    restart.step = *options_.restart_step;
-    restart.session_log = Event::SessionLog{SessionStatus::start, "", "resumed"};
-    buffer_ += frame_tfrecord(encode_event(restart));
-  }
-  flush();  // the header and marker are on disk before any scalar
+  // Every file opens a session. TensorBoard's plugin accumulator takes the first START of
+  // a run as its beginning and only later ones as restarts, so a fresh run must write one
+  // too, or a resumed run's marker would be taken for the beginning and purge nothing.
+  Event start;
+  start.wall_time = now;
+  start.step = options_.restart_step.value_or(0);
+  start.session_log =
+      Event::SessionLog{SessionStatus::start, "", options_.restart_step ? "resumed" : "started"};
+  buffer_ += frame_tfrecord(encode_event(start));
+  flush();  // the header and session start are on disk before any scalar
 }
 
 TensorBoardWriter::~TensorBoardWriter() {

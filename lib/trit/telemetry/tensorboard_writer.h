@@ -4,16 +4,20 @@
 // File: run_dir/events.out.tfevents.<seconds, 10 digits>.<host>.<pid>.<n>, a TFRecord file
 // (tfrecord.h) whose records are Event protos (event_proto.h):
 //   record 0: Event{wall_time, step 0, file_version "brain.Event:2"}
-//   on resume, record 1: Event{wall_time, step = restart_step, session_log {status START}}
+//   record 1: Event{wall_time, step, session_log {status START, msg}}: step 0 and msg
+//             "started" for a new run; step = restart_step and msg "resumed" on resume
 //   then one Event per add_scalars/add_record call: Event{wall_time, step, summary{value
 //   {tag, simple_value}...}} (scalars are stored as 32-bit floats, as TensorBoard stores them).
 // Each writer makes a new file; its name is chosen to sort after every events file already
 // in run_dir, because TensorBoard reads a folder's files in name order.
 //
 // Restart marker: TensorBoard, on reading a SessionLog START at step S in a file whose
-// file_version is 2, discards every event it has read so far with step >= S. A resumed run
-// passes restart_step = the first step it will log, so the steps the crashed run logged
-// past its last checkpoint are dropped in favour of the new ones.
+// file_version is 2, discards every event it has read so far with step >= S (the legacy
+// EventAccumulator on every START; the plugin accumulator behind the TensorBoard server on
+// every START after the first, hence the START in every file). A resumed run passes
+// restart_step = the first step it will log, so the steps the crashed run logged past its
+// last checkpoint are dropped in favour of the new ones. (TensorBoard's Rust data server
+// ignores SessionLog; it drops, per tag, the points past a step that is logged again.)
 //
 // Events are buffered in memory and written out (one write(2) per flush) when
 // flush_every_events events are waiting, when flush_every_seconds have passed since the
@@ -36,7 +40,7 @@ namespace trit::telemetry {
 double unix_time_now();
 
 struct TensorBoardOptions {
-  std::optional<int64_t> restart_step;  // set on resume: write a SessionLog START here
+  std::optional<int64_t> restart_step;  // on resume: the first step the resumed run logs
   int flush_every_events = 32;
   double flush_every_seconds = 10.0;
   // Monotonic seconds for the flush timer; a test may inject its own clock.

@@ -1,0 +1,58 @@
+#include "trit/models/model.h"
+
+#include "trit/core/error.h"
+
+namespace trit::models {
+
+// The one list of config fields: JSON names, members, and types derive from it.
+#define TRIT_MODEL_FIELDS(X)                                                                  \
+  X(family) X(vocab_size) X(d_model) X(n_layers) X(n_heads) X(n_kv_heads) X(d_ff) X(max_seq_len) \
+  X(rope_theta) X(norm_eps) X(ffn) X(tie_embeddings) X(init_std)
+
+nlohmann::json ModelConfig::to_json() const {
+  nlohmann::json j;
+#define X(f) j[#f] = f;
+  TRIT_MODEL_FIELDS(X)
+#undef X
+  return j;
+}
+
+ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
+  TRIT_CHECK(j.is_object(), "model config must be a JSON object, got ", j.type_name());
+  ModelConfig c;
+  std::string valid;
+#define X(f) valid += std::string(valid.empty() ? "" : ", ") + #f;
+  TRIT_MODEL_FIELDS(X)
+#undef X
+  for (const auto& [key, value] : j.items()) {
+    bool known = false;
+#define X(f)                                                                                     \
+  if (key == #f) {                                                                               \
+    known = true;                                                                                \
+    try {                                                                                        \
+      value.get_to(c.f);                                                                         \
+    } catch (const nlohmann::json::exception&) {                                                 \
+      fail("model config: '" #f "' has the wrong type (", value.type_name(), ": ", value.dump(), ")"); \
+    }                                                                                            \
+  }
+    TRIT_MODEL_FIELDS(X)
+#undef X
+    TRIT_CHECK(known, "model config: unknown key '", key, "' (valid: ", valid, ")");
+  }
+  c.validate();
+  return c;
+}
+
+void ModelConfig::validate() const {
+  TRIT_CHECK(vocab_size > 0, "model config: vocab_size must be positive, got ", vocab_size);
+  TRIT_CHECK(d_model > 0 && n_layers > 0 && d_ff > 0 && max_seq_len > 0,
+             "model config: d_model, n_layers, d_ff and max_seq_len must be positive");
+  TRIT_CHECK(n_heads > 0 && d_model % n_heads == 0, "model config: d_model ", d_model,
+             " must be a multiple of n_heads ", n_heads);
+  TRIT_CHECK((d_model / n_heads) % 2 == 0, "model config: head dim ", d_model / n_heads, " must be even for RoPE");
+  TRIT_CHECK(n_kv_heads > 0 && n_heads % n_kv_heads == 0, "model config: n_heads ", n_heads,
+             " must be a multiple of n_kv_heads ", n_kv_heads);
+  TRIT_CHECK(ffn == "swiglu" || ffn == "relu2_glu", "model config: ffn '", ffn, "' (valid: swiglu, relu2_glu)");
+}
+
+}  // namespace trit::models
