@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "trit/formats/safetensors.h"
@@ -140,11 +141,16 @@ Tensor loss_of(const Block& block, const Tensor& x, const Tensor& r) { return me
 
 TEST_CASE("golden file describes the block this test builds") {
   Golden golden;
-  const std::string config = golden.metadata().at("config");
-  CHECK(config.find("\"d\": 64") != std::string::npos);
-  CHECK(config.find("\"n_heads\": 4") != std::string::npos);
-  CHECK(config.find("\"n_kv_heads\": 2") != std::string::npos);
-  CHECK(config.find("\"ffn\": 128") != std::string::npos);
+  const nlohmann::json config = nlohmann::json::parse(golden.metadata().at("config"));
+  CHECK(config.at("B") == B);
+  CHECK(config.at("T") == T);
+  CHECK(config.at("d") == d);
+  CHECK(config.at("n_heads") == H);
+  CHECK(config.at("n_kv_heads") == Hkv);
+  CHECK(config.at("ffn") == Fh);
+  CHECK(config.at("eps").get<double>() == kEps);
+  CHECK(config.at("rope_theta").get<double>() == kTheta);
+  CHECK(config.at("n_steps") == 3);
   CHECK(golden.get("x").shape() == Shape{B, T, d});
   Generator gen(0);
   Block block(gen);
@@ -193,12 +199,13 @@ TEST_CASE("three AdamW steps on the BitNet block match PyTorch") {
   block.load_state_dict(init);
   const Tensor x = golden.get("x"), r = golden.get("r");
 
+  const nlohmann::json config = nlohmann::json::parse(golden.metadata().at("config"));
   optim::AdamWConfig cfg;  // the script's hyperparameters; decay on dim >= 2 (the default)
-  cfg.lr = 1e-2;
-  cfg.beta1 = 0.9;
-  cfg.beta2 = 0.95;
-  cfg.eps = 1e-8;
-  cfg.weight_decay = 0.1;
+  cfg.lr = config.at("lr").get<double>();
+  cfg.beta1 = config.at("beta1").get<double>();
+  cfg.beta2 = config.at("beta2").get<double>();
+  cfg.eps = config.at("adam_eps").get<double>();
+  cfg.weight_decay = config.at("weight_decay").get<double>();
   optim::AdamW opt(block.parameters(), cfg);
   const std::vector<float> losses = golden.get("losses").to_vector<float>();
   REQUIRE(losses.size() == 3);
