@@ -1,8 +1,9 @@
-// Golden test: one BitNet b1.58 block against the same block in PyTorch
-// (tests/reference/make_bitnet_block_golden.py wrote the data; its docstring lists the file's
-// contents). Forward within 1e-5, gradients within 1e-4 relative, and the parameters after
-// three AdamW steps, all in float32. Two C++ blocks are checked: one composed here from the
-// nn layers and the ops (independent of the model code), and models::DecoderBlock itself.
+// Golden tests against PyTorch (tests/reference/make_bitnet_block_golden.py wrote the data;
+// its docstring lists the files' contents), all in float32: forward within 1e-5, gradients
+// within 1e-4 relative, and the parameters after three AdamW steps.
+//  - one BitNet b1.58 block composed here from the nn layers and the ops (independent of the
+//    model code), and the same block as models::DecoderBlock;
+//  - a two-layer models::Decoder with a tied head and cross-entropy loss.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -27,6 +28,7 @@ using namespace trit::nn;
 namespace {
 
 const char* kGoldenPath = TRIT_TEST_DATA_DIR "/data/models/bitnet_block_golden.safetensors";
+const char* kDecoderGoldenPath = TRIT_TEST_DATA_DIR "/data/models/bitnet_decoder_golden.safetensors";
 
 // Sizes as in the script's CONFIG (the metadata's "config" JSON is checked against these).
 constexpr int64_t B = 2, T = 8, d = 64, H = 4, Hkv = 2, Dh = d / H, Fh = 128;
@@ -94,11 +96,15 @@ struct Block : Module {
 
 class Golden {
  public:
-  Golden() : reader_(kGoldenPath) {}
+  explicit Golden(const char* path = kGoldenPath) : reader_(path) {}
   Tensor get(const std::string& name) const {
+    Tensor t = get_any(name);
+    REQUIRE(t.dtype() == DType::f32);
+    return t;
+  }
+  Tensor get_any(const std::string& name) const {
     const formats::SafetensorsTensor& info = reader_.tensor(name);
-    REQUIRE(info.dtype == DType::f32);
-    Tensor t = Tensor::empty(info.shape, DType::f32);
+    Tensor t = Tensor::empty(info.shape, info.dtype);
     const auto bytes = reader_.tensor_data(info);
     REQUIRE(bytes.size() == t.nbytes());
     std::memcpy(t.raw_data(), bytes.data(), bytes.size());
@@ -129,14 +135,6 @@ double rel_error(const Tensor& a, const Tensor& b) {
   return scale > 0 ? diff / scale : diff;
 }
 
-double max_abs_error(const Tensor& a, const Tensor& b) {
-  REQUIRE(a.shape() == b.shape());
-  const auto va = a.to_vector<double>(), vb = b.to_vector<double>();
-  double diff = 0;
-  for (size_t i = 0; i < va.size(); ++i) diff = std::max(diff, std::abs(va[i] - vb[i]));
-  return diff;
-}
-
 }  // namespace
 
 TEST_CASE("golden file describes the block this test builds") {
@@ -165,9 +163,18 @@ TEST_CASE("golden file describes the block this test builds") {
 
 namespace {
 
-// Forward, loss and gradients of `block` (loaded with the initial parameters) against the dump.
+void check_param_grads(const Module& m, const Golden& golden) {
+  for (const auto& [name, p] : m.named_parameters()) {
+    REQUIRE(p.grad().defined());
+    const double err = rel_error(p.grad(), golden.get("grad." + name));
+    INFO("grad." << name << " relative error " << err);
+    CHECK(err < 1e-4);
+  }
+}
+
+// Forward, loss and gradients of a block (loaded with the initial parameters) against the dump.
 template <typename Forward>
-void check_forward_and_gradients(const Module& block, Forward&& forward, const Golden& golden) {
+void check_block_forward_and_gradients(const Module& block, Forward&& forward, const Golden& golden) {
   Tensor x = golden.get("x");
   x.requires_grad_();
   const Tensor r = golden.get("r");
@@ -183,19 +190,46 @@ void check_forward_and_gradients(const Module& block, Forward&& forward, const G
   const double x_err = rel_error(x.grad(), golden.get("grad.x"));
   INFO("grad.x relative error " << x_err);
   CHECK(x_err < 1e-4);
-  for (const auto& [name, p] : block.named_parameters()) {
-    REQUIRE(p.grad().defined());
-    const double err = rel_error(p.grad(), golden.get("grad." + name));
-    INFO("grad." << name << " relative error " << err);
-    CHECK(err < 1e-4);
+  check_param_grads(block, golden);
+}
+
+// Parameters after the three steps against the dump.
+void check_final_params(const Module& m, const Golden& golden, double lr) {
+  const StateDict init = golden.params("init.");
+  // Each step moves a parameter by up to about lr = 1e-2. Where the first gradient is well
+  // above rounding noise, the two sides must agree within 1e-5 absolute (1e-3 of one step,
+  // well under the weight decay's 1e-3 * |p| ~ 2e-5 per step; measured at most 1.6e-6). Where
+  // it is below 1e-4 of the tensor's largest gradient (measured: a -1.1e-8 entry among 1e-3
+  // ones), Adam divides rounding noise by its own size, so only a bound of the steps' size
+  // holds: 1e-5 + n_steps * lr. Such entries are counted and must stay a small minority (measured: at most 1 in 64).
+  const double lr_bound = 1e-5 + 3 * lr;
+  for (const auto& [name, p] : m.named_parameters()) {
+    const std::vector<double> got = p.to_vector<double>(), want = golden.get("step3." + name).to_vector<double>();
+    const std::vector<double> g0 = golden.get("grad." + name).to_vector<double>(), p0 = init.at(name).to_vector<double>();
+    double gmax = 0, worst = 0, moved = 0;
+    for (double g : g0) gmax = std::max(gmax, std::abs(g));
+    size_t n_noisy = 0, n_bad = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+      const double err = std::abs(got[i] - want[i]);
+      moved = std::max(moved, std::abs(got[i] - p0[i]));
+      const bool noisy = std::abs(g0[i]) < 1e-4 * gmax;
+      n_noisy += noisy;
+      if (!noisy) worst = std::max(worst, err);
+      if (err > (noisy ? lr_bound : 1e-5)) ++n_bad;
+    }
+    INFO("step3." << name << ": max abs error " << worst << " over well-conditioned entries; " << n_noisy
+                  << " of " << got.size() << " entries have a noise-level first gradient");
+    CHECK(n_bad == 0);
+    CHECK(n_noisy * 20 <= got.size());  // at most 5%
+    CHECK(moved > 1e-3);  // the steps did move it
   }
 }
 
-// Three AdamW steps with the script's hyperparameters (decay on dim >= 2, trit's default).
-template <typename Forward>
-void check_adamw_steps(const Module& block, Forward&& forward, const Golden& golden) {
+// Three AdamW steps with the script's hyperparameters (decay on dim >= 2, trit's default);
+// `loss` runs the forward pass from the start.
+template <typename Loss>
+void check_adamw_steps(const Module& m, Loss&& loss_fn, const Golden& golden) {
   const StateDict init = golden.params("init.");
-  const Tensor x = golden.get("x"), r = golden.get("r");
   const nlohmann::json config = nlohmann::json::parse(golden.metadata().at("config"));
   optim::AdamWConfig cfg;
   cfg.lr = config.at("lr").get<double>();
@@ -203,42 +237,43 @@ void check_adamw_steps(const Module& block, Forward&& forward, const Golden& gol
   cfg.beta2 = config.at("beta2").get<double>();
   cfg.eps = config.at("adam_eps").get<double>();
   cfg.weight_decay = config.at("weight_decay").get<double>();
-  optim::AdamW opt(block.parameters(), cfg);
+  optim::AdamW opt(m.parameters(), cfg);
   const std::vector<float> losses = golden.get("losses").to_vector<float>();
   REQUIRE(losses.size() == 3);
   for (size_t step = 0; step < 3; ++step) {
     opt.zero_grad();
-    const Tensor loss = mean(forward(x) * r);
+    const Tensor loss = loss_fn();
     INFO("step " << step);
     CHECK(loss.item() == Approx(losses[step]).epsilon(1e-5));
     loss.backward();
     opt.step();
   }
-  // Each step moves a parameter by up to about lr = 1e-2; 1e-5 absolute is 1e-3 of one step
-  // (measured: at most 1.6e-6), and well under the weight decay's 1e-3 * |p| ~ 2e-5 per step.
-  for (const auto& [name, p] : block.named_parameters()) {
-    const Tensor want = golden.get("step3." + name);
-    const double err = max_abs_error(p, want);
-    INFO("step3." << name << " max abs error " << err << ", relative " << rel_error(p, want));
-    CHECK(err < 1e-5);
-    CHECK(max_abs_error(p, init.at(name)) > 1e-3);  // the steps did move it
-  }
+  check_final_params(m, golden, cfg.lr);
 }
 
-std::shared_ptr<models::DecoderBlock> model_block() {
+models::ModelConfig model_config(const nlohmann::json& j) {
   models::ModelConfig c;
   c.family = "bitnet";
-  c.d_model = d;
-  c.n_heads = H;
-  c.n_kv_heads = Hkv;
-  c.d_ff = Fh;
-  c.max_seq_len = T;
-  c.rope_theta = kTheta;
-  c.norm_eps = kEps;
+  c.vocab_size = j.value("vocab", int64_t(256));
+  c.d_model = j.at("d");
+  c.n_layers = j.value("n_layers", int64_t(1));
+  c.n_heads = j.at("n_heads");
+  c.n_kv_heads = j.at("n_kv_heads");
+  c.d_ff = j.at("ffn");
+  c.max_seq_len = j.at("T");
+  c.rope_theta = j.at("rope_theta");
+  c.norm_eps = j.at("eps");
   c.ffn = "swiglu";
-  c.n_layers = 1;
+  c.tie_embeddings = true;
+  return c;
+}
+
+std::shared_ptr<models::DecoderBlock> model_block(const Golden& golden) {
   Generator gen(0);
-  return std::make_shared<models::DecoderBlock>(c, /*ternary=*/true, gen);
+  auto block = std::make_shared<models::DecoderBlock>(
+      model_config(nlohmann::json::parse(golden.metadata().at("config"))), /*ternary=*/true, gen);
+  block->load_state_dict(golden.params("init."));  // strict: the model's names are the dump's
+  return block;
 }
 
 }  // namespace
@@ -248,7 +283,7 @@ TEST_CASE("BitNet block from nn modules: forward and gradients match PyTorch") {
   Generator gen(0);
   Block block(gen);
   block.load_state_dict(golden.params("init."));  // strict: names and shapes must agree
-  check_forward_and_gradients(block, [&](const Tensor& x) { return block.forward(x); }, golden);
+  check_block_forward_and_gradients(block, [&](const Tensor& x) { return block.forward(x); }, golden);
 }
 
 TEST_CASE("BitNet block from nn modules: three AdamW steps match PyTorch") {
@@ -256,15 +291,44 @@ TEST_CASE("BitNet block from nn modules: three AdamW steps match PyTorch") {
   Generator gen(0);
   Block block(gen);
   block.load_state_dict(golden.params("init."));
-  check_adamw_steps(block, [&](const Tensor& x) { return block.forward(x); }, golden);
+  const Tensor x = golden.get("x"), r = golden.get("r");
+  check_adamw_steps(block, [&] { return mean(block.forward(x) * r); }, golden);
 }
 
 TEST_CASE("models::DecoderBlock (bitnet): forward, gradients and AdamW steps match PyTorch") {
   Golden golden;
-  auto block = model_block();
-  block->load_state_dict(golden.params("init."));  // strict: the model's names are the dump's
-  check_forward_and_gradients(*block, [&](const Tensor& x) { return block->forward(x, nullptr); }, golden);
-  block = model_block();
-  block->load_state_dict(golden.params("init."));
-  check_adamw_steps(*block, [&](const Tensor& x) { return block->forward(x, nullptr); }, golden);
+  auto block = model_block(golden);
+  check_block_forward_and_gradients(*block, [&](const Tensor& x) { return block->forward(x, nullptr); }, golden);
+  block = model_block(golden);
+  const Tensor x = golden.get("x"), r = golden.get("r");
+  check_adamw_steps(*block, [&] { return mean(block->forward(x, nullptr) * r); }, golden);
+}
+
+TEST_CASE("models::Decoder (bitnet, tied head, two layers): logits, cross-entropy, gradients and AdamW steps match PyTorch") {
+  Golden golden(kDecoderGoldenPath);
+  const nlohmann::json config = nlohmann::json::parse(golden.metadata().at("config"));
+  const models::ModelConfig mc = model_config(config);
+  CHECK(mc.n_layers == 2);
+  const int64_t V = mc.vocab_size;
+  const Tensor ids = golden.get_any("ids"), targets = golden.get_any("targets");
+  auto make = [&] {
+    Generator gen(0);
+    auto model = std::make_shared<models::Decoder>(mc, /*ternary=*/true, gen);
+    model->load_state_dict(golden.params("init."));  // strict
+    return model;
+  };
+  auto loss_of = [&](const Tensor& logits) { return cross_entropy(reshape(logits, {-1, V}), reshape(targets, {-1})); };
+
+  auto model = make();
+  const Tensor logits = model->forward(ids);
+  const double out_err = rel_error(logits, golden.get("out"));
+  INFO("logits relative error " << out_err);
+  CHECK(out_err < 1e-5);
+  const Tensor loss = loss_of(logits);
+  CHECK(loss.item() == Approx(golden.get("loss").item()).epsilon(1e-5));
+  loss.backward();
+  check_param_grads(*model, golden);  // tok_emb.weight: embedding rows plus the tied head
+
+  model = make();
+  check_adamw_steps(*model, [&] { return loss_of(model->forward(ids)); }, golden);
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Golden data for one BitNet b1.58 transformer block, computed by PyTorch.
+"""Golden data for a BitNet b1.58 transformer block and a tiny BitNet decoder, by PyTorch.
 
-Writes tests/data/models/bitnet_block_golden.safetensors, read by
-tests/models/bitnet_block_golden_test.cpp, which builds the same block from trit's nn modules
-and ops and compares forward (1e-5), gradients (1e-4 relative) and three AdamW steps. Run
-where torch is installed (any version with torch.nn.functional; CPU is enough):
+Writes, into tests/data/models/ (or the folder given):
+  bitnet_block_golden.safetensors    one block, loss = mean(out * r)
+  bitnet_decoder_golden.safetensors  embedding, two blocks, final norm, tied head,
+                                     loss = cross-entropy of the logits against targets
+read by tests/models/bitnet_block_golden_test.cpp, which builds the same networks from trit's
+nn modules, ops and models and compares forward (1e-5), gradients (1e-4 relative) and three
+AdamW steps. Run where torch is installed (CPU is enough):
 
-    python tests/reference/make_bitnet_block_golden.py [out_path]
+    python tests/reference/make_bitnet_block_golden.py [out_dir]
 
 The block is DESIGN.md's (llama.cpp's `bitnet` graph), in float32:
     h   = x + o(subnorm_a(attn(rope(q(n1(x))), rope(k(n1(x))), v(n1(x)))))
@@ -34,6 +37,12 @@ File contents (safetensors, all float32):
                                        decay on tensors with dim >= 2, as trit's default)
     __metadata__: "config" (JSON: sizes, eps, theta, AdamW hyperparameters), "torch" version.
 
+The decoder file holds the same kinds of entries with these differences: inputs are
+    ids [B, T] (I32), targets [B, T] (I32)    instead of x and r
+    out [B, T, V]                             the logits
+and no grad.x; its parameters are tok_emb.weight [V, d], layers.<i>.<block param> and
+norm.weight [d]; the head is tok_emb.weight (tied), so its gradient sums both uses.
+
 Two details keep both sides on the same rounding: the ternary weight scale takes mean|W|
 accumulated in float64 and rounded to float32 (as trit does; torch's float32 mean can differ
 by an ulp), and RoPE's cos/sin are computed in float64 and rounded to float32.
@@ -52,6 +61,9 @@ import torch.nn.functional as F
 CONFIG = dict(B=2, T=8, d=64, n_heads=4, n_kv_heads=2, ffn=128, eps=1e-5, rope_theta=10000.0,
               seed=20251121, n_steps=3, lr=1e-2, beta1=0.9, beta2=0.95, adam_eps=1e-8,
               weight_decay=0.1)
+DECODER_CONFIG = dict(B=2, T=8, vocab=64, d=32, n_layers=2, n_heads=4, n_kv_heads=2, ffn=64, eps=1e-5,
+                      rope_theta=10000.0, seed=20251122, n_steps=3, lr=1e-2, beta1=0.9, beta2=0.95,
+                      adam_eps=1e-8, weight_decay=0.1)
 
 
 def weight_quant(w: torch.Tensor) -> torch.Tensor:
@@ -110,10 +122,10 @@ def block(x: torch.Tensor, p: dict[str, torch.Tensor], c: dict) -> torch.Tensor:
     return h + bitlinear(rms_norm(g, p["ffn.sub_norm.weight"], eps), p["ffn.down.weight"])
 
 
-def init_params(c: dict, gen: torch.Generator) -> dict[str, torch.Tensor]:
+def block_shapes(c: dict) -> dict[str, list[int]]:
     d, H, Hkv, Fh = c["d"], c["n_heads"], c["n_kv_heads"], c["ffn"]
     Dh = d // H
-    shapes = {
+    return {
         "attn_norm.weight": [d],
         "attn.q.weight": [H * Dh, d],
         "attn.k.weight": [Hkv * Dh, d],
@@ -126,6 +138,9 @@ def init_params(c: dict, gen: torch.Generator) -> dict[str, torch.Tensor]:
         "ffn.sub_norm.weight": [Fh],
         "ffn.down.weight": [d, Fh],
     }
+
+
+def init_params(shapes: dict[str, list[int]], gen: torch.Generator) -> dict[str, torch.Tensor]:
     out = {}
     for name, shape in shapes.items():
         if len(shape) == 1:  # norm weights near 1, not exactly, so their gradients matter
@@ -141,9 +156,12 @@ def write_safetensors(path: Path, tensors: dict[str, np.ndarray], metadata: dict
     offset = 0
     blobs = []
     for name, a in tensors.items():
-        a = np.ascontiguousarray(a, dtype="<f4")
+        if a.dtype == np.int32 or a.dtype == np.int64:
+            a, dtype = np.ascontiguousarray(a, dtype="<i4"), "I32"
+        else:
+            a, dtype = np.ascontiguousarray(a, dtype="<f4"), "F32"
         blob = a.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(blob)]}
+        header[name] = {"dtype": dtype, "shape": list(a.shape), "data_offsets": [offset, offset + len(blob)]}
         offset += len(blob)
         blobs.append(blob)
     h = json.dumps(header, separators=(",", ":")).encode()
@@ -156,13 +174,37 @@ def write_safetensors(path: Path, tensors: dict[str, np.ndarray], metadata: dict
             f.write(blob)
 
 
-def main() -> None:
-    root = Path(__file__).resolve().parents[1]
-    out_path = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "data/models/bitnet_block_golden.safetensors"
+def decoder(ids: torch.Tensor, p: dict[str, torch.Tensor], c: dict) -> torch.Tensor:
+    x = p["tok_emb.weight"][ids.long()]
+    for i in range(c["n_layers"]):
+        prefix = f"layers.{i}."
+        x = block(x, {k[len(prefix):]: v for k, v in p.items() if k.startswith(prefix)}, c)
+    x = rms_norm(x, p["norm.weight"], c["eps"])
+    return x @ p["tok_emb.weight"].t()
+
+
+def adamw_steps(params: dict[str, torch.Tensor], loss_fn, c: dict, dump: dict[str, np.ndarray]) -> None:
+    decay = [t for t in params.values() if t.dim() >= 2]
+    no_decay = [t for t in params.values() if t.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": c["weight_decay"]},
+                             {"params": no_decay, "weight_decay": 0.0}],
+                            lr=c["lr"], betas=(c["beta1"], c["beta2"]), eps=c["adam_eps"], foreach=False)
+    losses = []
+    for _ in range(c["n_steps"]):
+        opt.zero_grad(set_to_none=True)
+        step_loss = loss_fn()
+        step_loss.backward()
+        opt.step()
+        losses.append(step_loss.item())
+    dump["losses"] = np.array(losses, dtype=np.float32)
+    for name, t in params.items():
+        dump[f"step{c['n_steps']}.{name}"] = t.detach().numpy().copy()
+
+
+def make_block(out_path: Path) -> None:
     c = CONFIG
-    torch.manual_seed(c["seed"])
     gen = torch.Generator().manual_seed(c["seed"])
-    params = init_params(c, gen)
+    params = init_params(block_shapes(c), gen)
     x = torch.randn(c["B"], c["T"], c["d"], generator=gen).requires_grad_(True)
     r = torch.randn(c["B"], c["T"], c["d"], generator=gen)
 
@@ -179,25 +221,49 @@ def main() -> None:
     for name, t in params.items():
         dump["grad." + name] = t.grad.numpy().copy()
 
-    decay = [t for t in params.values() if t.dim() >= 2]
-    no_decay = [t for t in params.values() if t.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": c["weight_decay"]},
-                             {"params": no_decay, "weight_decay": 0.0}],
-                            lr=c["lr"], betas=(c["beta1"], c["beta2"]), eps=c["adam_eps"], foreach=False)
-    losses = []
     xd = x.detach()
-    for _ in range(c["n_steps"]):
-        opt.zero_grad(set_to_none=True)
-        step_loss = (block(xd, params, c) * r).mean()
-        step_loss.backward()
-        opt.step()
-        losses.append(step_loss.item())
-    dump["losses"] = np.array(losses, dtype=np.float32)
-    for name, t in params.items():
-        dump[f"step{c['n_steps']}.{name}"] = t.detach().numpy().copy()
-
+    adamw_steps(params, lambda: (block(xd, params, c) * r).mean(), c, dump)
     write_safetensors(out_path, dump, {"config": json.dumps(c), "torch": torch.__version__})
     print(f"wrote {out_path} ({out_path.stat().st_size} bytes), loss {loss.item():.6g}")
+
+
+def make_decoder(out_path: Path) -> None:
+    c = DECODER_CONFIG
+    gen = torch.Generator().manual_seed(c["seed"])
+    shapes = {"tok_emb.weight": [c["vocab"], c["d"]]}
+    for i in range(c["n_layers"]):
+        shapes.update({f"layers.{i}.{k}": v for k, v in block_shapes(c).items()})
+    shapes["norm.weight"] = [c["d"]]
+    params = init_params(shapes, gen)
+    ids = torch.randint(0, c["vocab"], (c["B"], c["T"]), generator=gen, dtype=torch.int32)
+    targets = torch.randint(0, c["vocab"], (c["B"], c["T"]), generator=gen, dtype=torch.int32)
+
+    dump: dict[str, np.ndarray] = {"ids": ids.numpy(), "targets": targets.numpy()}
+    for name, t in params.items():
+        dump["init." + name] = t.detach().numpy().copy()
+
+    def loss_of(logits: torch.Tensor) -> torch.Tensor:
+        return F.cross_entropy(logits.reshape(-1, c["vocab"]), targets.reshape(-1).long())
+
+    logits = decoder(ids, params, c)
+    loss = loss_of(logits)
+    loss.backward()
+    dump["out"] = logits.detach().numpy()
+    dump["loss"] = loss.detach().numpy()
+    for name, t in params.items():
+        dump["grad." + name] = t.grad.numpy().copy()
+
+    adamw_steps(params, lambda: loss_of(decoder(ids, params, c)), c, dump)
+    write_safetensors(out_path, dump, {"config": json.dumps(c), "torch": torch.__version__})
+    print(f"wrote {out_path} ({out_path.stat().st_size} bytes), loss {loss.item():.6g}")
+
+
+def main() -> None:
+    root = Path(__file__).resolve().parents[1]
+    out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "data/models"
+    torch.manual_seed(0)
+    make_block(out_dir / "bitnet_block_golden.safetensors")
+    make_decoder(out_dir / "bitnet_decoder_golden.safetensors")
 
 
 if __name__ == "__main__":
