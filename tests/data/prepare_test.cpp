@@ -171,6 +171,16 @@ TEST_CASE("prepare reports invalid UTF-8 with file and offset and writes nothing
   CHECK_NOTHROW(prepare_dataset(opt));
 }
 
+TEST_CASE("prepare skips its own output inside an input folder") {
+  TempDir d;
+  d.write("in/a.txt", "some text\n");
+  PrepareOptions opt{.inputs = {(d.path / "in").string()}, .output = d.path / "in" / "out.h5"};
+  prepare_dataset(opt);
+  auto again = prepare_dataset(opt);  // out.h5 now exists in the folder
+  CHECK(again.n_files == 1);
+  CHECK(again.total_bytes == 10);
+}
+
 TEST_CASE("prepare rejects bad options") {
   TempDir d;
   d.write("t.txt", "text");

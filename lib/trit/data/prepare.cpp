@@ -127,7 +127,17 @@ PrepareReport prepare_dataset(const PrepareOptions& opt, const PrepareProgress& 
              " is outside [0, 1)");
   TRIT_CHECK(opt.bpe_sample_bytes > 0, "the BPE sample size must be positive");
   const int64_t bpe_vocab = parse_tokenizer_choice(opt.tokenizer);
-  const auto files = list_input_files(opt.inputs);
+  // The output of an earlier run inside an input folder is not an input.
+  std::vector<InputFile> files;
+  {
+    std::error_code out_ec, in_ec;
+    const auto out = std::filesystem::weakly_canonical(opt.output, out_ec);
+    for (auto& f : list_input_files(opt.inputs)) {
+      bool is_output = !out_ec && std::filesystem::weakly_canonical(f.path, in_ec) == out && !in_ec;
+      if (!is_output) files.push_back(std::move(f));
+    }
+    TRIT_CHECK(!files.empty(), "the only input is the output file ", opt.output.string());
+  }
   PrepareReport report;
   report.n_files = static_cast<int64_t>(files.size());
   for (const auto& f : files) report.total_bytes += f.n_bytes;
