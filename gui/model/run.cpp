@@ -36,6 +36,7 @@ void Run::reset_data() {
   for (auto& [_, s] : series_) s.clear();
   series_.clear();
   last_step_ = -1;
+  split_last_step_.clear();
   final_marker_ = false;
   bad_lines_ = 0;
   last_bad_error_.clear();
@@ -90,8 +91,21 @@ void Run::ingest_line(const std::string& line) {
   }
   if (std::isfinite(rec->tokens)) carried_tokens_ = rec->tokens;
   if (rec->final_marker) final_marker_ = true;
-  // A resume that goes back in steps moves the run's step back with it.
+  // A resume that goes back in steps moves the run's step back with it. The writer
+  // (trit/telemetry/metrics_writer.h) marks a restart by a step that does not increase
+  // within a split: every series of that split drops its points from that step on, also
+  // series this record does not carry (each series also drops its own orphans on append,
+  // as TensorBoard does per tag).
   last_step_ = rec->step;
+  auto [split_it, first_of_split] = split_last_step_.try_emplace(rec->split, rec->step);
+  if (!first_of_split) {
+    if (rec->step <= split_it->second) {
+      const std::string prefix = rec->split + "/";
+      for (auto& [name, s] : series_)
+        if (name.compare(0, prefix.size(), prefix) == 0) s.drop_from(rec->step);
+    }
+    split_it->second = rec->step;
+  }
   for (const auto& [field, value] : rec->values) {
     const std::string key = rec->split + "/" + field;
     auto it = series_.find(key);

@@ -45,6 +45,24 @@ class RunFollowingTest : public QObject {
     QCOMPARE(up.lines[1], std::string("{\"step\":4}"));
   }
 
+  void torn_tail_cut_on_resume_is_not_a_reset() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("metrics.jsonl").toStdString();
+    write_file(path, "{\"step\":1}\n{\"step\":2}\n{\"step\":3,\"lo");
+    MetricsFollower f(path);
+    QCOMPARE(f.poll().lines.size(), size_t(2));
+    // The trainer crashed mid-line; on resume it cuts the torn bytes, then appends.
+    write_file(path, "{\"step\":1}\n{\"step\":2}\n");
+    auto up = f.poll();
+    QVERIFY(!up.reset);
+    QVERIFY(up.lines.empty());
+    append_file(path, "{\"step\":3}\n");
+    up = f.poll();
+    QVERIFY(!up.reset);
+    QCOMPARE(up.lines.size(), size_t(1));
+    QCOMPARE(up.lines[0], std::string("{\"step\":3}"));
+  }
+
   void truncation_restarts_from_zero() {
     QTemporaryDir dir;
     const std::string path = dir.filePath("metrics.jsonl").toStdString();
@@ -123,6 +141,13 @@ class RunFollowingTest : public QObject {
     QCOMPARE(val.steps()[0], 5.0);
     QCOMPARE(val.steps()[1], 8.0);
     QCOMPARE(run.last_step(), 8LL);
+    // A restart drops the split's orphans also from series the new record does not carry.
+    run.ingest_line("{\"step\":10,\"split\":\"train\",\"loss\":1.0,\"rare\":7}");
+    QCOMPARE(run.find_series("train/rare")->size(), size_t(1));
+    run.ingest_line(train_line(9, 1.5));  // restart at 9: train/rare's point at 10 is orphaned
+    QCOMPARE(run.find_series("train/rare")->size(), size_t(0));
+    QCOMPARE(run.find_series("val/loss")->size(), size_t(2));  // other splits untouched
+    run.ingest_line(train_line(6, 0.5));
     // A repeated step replaces the earlier point.
     run.ingest_line(train_line(6, 0.25));
     QCOMPARE(run.find_series("train/loss")->size(), size_t(6));
