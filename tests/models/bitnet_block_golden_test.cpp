@@ -1,7 +1,8 @@
-// Golden test: one BitNet b1.58 block built from trit's nn modules and ops against the same
-// block in PyTorch (tests/reference/make_bitnet_block_golden.py wrote the data; its docstring
-// lists the file's contents). Forward within 1e-5, gradients within 1e-4 relative, and the
-// parameters after three AdamW steps, all in float32.
+// Golden test: one BitNet b1.58 block against the same block in PyTorch
+// (tests/reference/make_bitnet_block_golden.py wrote the data; its docstring lists the file's
+// contents). Forward within 1e-5, gradients within 1e-4 relative, and the parameters after
+// three AdamW steps, all in float32. Two C++ blocks are checked: one composed here from the
+// nn layers and the ops (independent of the model code), and models::DecoderBlock itself.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -9,9 +10,11 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "trit/formats/safetensors.h"
+#include "trit/models/decoder.h"
 #include "trit/nn/bit_linear.h"
 #include "trit/nn/module.h"
 #include "trit/nn/rms_norm.h"
@@ -134,17 +137,20 @@ double max_abs_error(const Tensor& a, const Tensor& b) {
   return diff;
 }
 
-Tensor loss_of(const Block& block, const Tensor& x, const Tensor& r) { return mean(block.forward(x) * r); }
-
 }  // namespace
 
 TEST_CASE("golden file describes the block this test builds") {
   Golden golden;
-  const std::string config = golden.metadata().at("config");
-  CHECK(config.find("\"d\": 64") != std::string::npos);
-  CHECK(config.find("\"n_heads\": 4") != std::string::npos);
-  CHECK(config.find("\"n_kv_heads\": 2") != std::string::npos);
-  CHECK(config.find("\"ffn\": 128") != std::string::npos);
+  const nlohmann::json config = nlohmann::json::parse(golden.metadata().at("config"));
+  CHECK(config.at("B") == B);
+  CHECK(config.at("T") == T);
+  CHECK(config.at("d") == d);
+  CHECK(config.at("n_heads") == H);
+  CHECK(config.at("n_kv_heads") == Hkv);
+  CHECK(config.at("ffn") == Fh);
+  CHECK(config.at("eps").get<double>() == kEps);
+  CHECK(config.at("rope_theta").get<double>() == kTheta);
+  CHECK(config.at("n_steps") == 3);
   CHECK(golden.get("x").shape() == Shape{B, T, d});
   Generator gen(0);
   Block block(gen);
@@ -157,16 +163,16 @@ TEST_CASE("golden file describes the block this test builds") {
   }
 }
 
-TEST_CASE("BitNet block forward and gradients match PyTorch") {
-  Golden golden;
-  Generator gen(0);
-  Block block(gen);
-  block.load_state_dict(golden.params("init."));  // strict: names and shapes must agree
+namespace {
+
+// Forward, loss and gradients of `block` (loaded with the initial parameters) against the dump.
+template <typename Forward>
+void check_forward_and_gradients(const Module& block, Forward&& forward, const Golden& golden) {
   Tensor x = golden.get("x");
   x.requires_grad_();
   const Tensor r = golden.get("r");
 
-  const Tensor out = block.forward(x);
+  const Tensor out = forward(x);
   const double out_err = rel_error(out, golden.get("out"));
   INFO("forward relative error " << out_err);
   CHECK(out_err < 1e-5);
@@ -185,26 +191,24 @@ TEST_CASE("BitNet block forward and gradients match PyTorch") {
   }
 }
 
-TEST_CASE("three AdamW steps on the BitNet block match PyTorch") {
-  Golden golden;
+// Three AdamW steps with the script's hyperparameters (decay on dim >= 2, trit's default).
+template <typename Forward>
+void check_adamw_steps(const Module& block, Forward&& forward, const Golden& golden) {
   const StateDict init = golden.params("init.");
-  Generator gen(0);
-  Block block(gen);
-  block.load_state_dict(init);
   const Tensor x = golden.get("x"), r = golden.get("r");
-
-  optim::AdamWConfig cfg;  // the script's hyperparameters; decay on dim >= 2 (the default)
-  cfg.lr = 1e-2;
-  cfg.beta1 = 0.9;
-  cfg.beta2 = 0.95;
-  cfg.eps = 1e-8;
-  cfg.weight_decay = 0.1;
+  const nlohmann::json config = nlohmann::json::parse(golden.metadata().at("config"));
+  optim::AdamWConfig cfg;
+  cfg.lr = config.at("lr").get<double>();
+  cfg.beta1 = config.at("beta1").get<double>();
+  cfg.beta2 = config.at("beta2").get<double>();
+  cfg.eps = config.at("adam_eps").get<double>();
+  cfg.weight_decay = config.at("weight_decay").get<double>();
   optim::AdamW opt(block.parameters(), cfg);
   const std::vector<float> losses = golden.get("losses").to_vector<float>();
   REQUIRE(losses.size() == 3);
   for (size_t step = 0; step < 3; ++step) {
     opt.zero_grad();
-    const Tensor loss = loss_of(block, x, r);
+    const Tensor loss = mean(forward(x) * r);
     INFO("step " << step);
     CHECK(loss.item() == Approx(losses[step]).epsilon(1e-5));
     loss.backward();
@@ -219,4 +223,48 @@ TEST_CASE("three AdamW steps on the BitNet block match PyTorch") {
     CHECK(err < 1e-5);
     CHECK(max_abs_error(p, init.at(name)) > 1e-3);  // the steps did move it
   }
+}
+
+std::shared_ptr<models::DecoderBlock> model_block() {
+  models::ModelConfig c;
+  c.family = "bitnet";
+  c.d_model = d;
+  c.n_heads = H;
+  c.n_kv_heads = Hkv;
+  c.d_ff = Fh;
+  c.max_seq_len = T;
+  c.rope_theta = kTheta;
+  c.norm_eps = kEps;
+  c.ffn = "swiglu";
+  c.n_layers = 1;
+  Generator gen(0);
+  return std::make_shared<models::DecoderBlock>(c, /*ternary=*/true, gen);
+}
+
+}  // namespace
+
+TEST_CASE("BitNet block from nn modules: forward and gradients match PyTorch") {
+  Golden golden;
+  Generator gen(0);
+  Block block(gen);
+  block.load_state_dict(golden.params("init."));  // strict: names and shapes must agree
+  check_forward_and_gradients(block, [&](const Tensor& x) { return block.forward(x); }, golden);
+}
+
+TEST_CASE("BitNet block from nn modules: three AdamW steps match PyTorch") {
+  Golden golden;
+  Generator gen(0);
+  Block block(gen);
+  block.load_state_dict(golden.params("init."));
+  check_adamw_steps(block, [&](const Tensor& x) { return block.forward(x); }, golden);
+}
+
+TEST_CASE("models::DecoderBlock (bitnet): forward, gradients and AdamW steps match PyTorch") {
+  Golden golden;
+  auto block = model_block();
+  block->load_state_dict(golden.params("init."));  // strict: the model's names are the dump's
+  check_forward_and_gradients(*block, [&](const Tensor& x) { return block->forward(x, nullptr); }, golden);
+  block = model_block();
+  block->load_state_dict(golden.params("init."));
+  check_adamw_steps(*block, [&](const Tensor& x) { return block->forward(x, nullptr); }, golden);
 }

@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "trit/core/parallel.h"
 #include "trit/optim/clip.h"
 
 using namespace trit;
@@ -58,8 +59,18 @@ TEST_CASE("a non-finite norm is reported and the gradients are not touched") {
   CHECK_THROWS_WITH(clip_grad_norm({b}, 0.0), Catch::Contains("max_norm"));
 }
 
-TEST_CASE("the norm of a large gradient is accumulated in double across threads") {
-  const int64_t n = 1 << 20;
+TEST_CASE("the norm of a large gradient is accumulated in double, the same on any thread count") {
+  const int64_t n = (1 << 20) + 77;
   Tensor a = with_grad(std::vector<float>(size_t(n), 0.5f));
   CHECK(grad_norm({a}) == Approx(0.5 * std::sqrt(double(n))).epsilon(1e-12));
+  std::vector<float> mixed(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) mixed[size_t(i)] = float(std::sin(double(i))) * (i % 7 == 0 ? 1e3f : 1e-3f);
+  Tensor b = with_grad(mixed);
+  const int threads = max_threads();
+  set_num_threads(1);
+  const double one = grad_norm({b});
+  set_num_threads(2);
+  const double two = grad_norm({b});
+  set_num_threads(threads);
+  CHECK(one == two);  // bit-identical
 }

@@ -1,6 +1,8 @@
 #include "trit/optim/clip.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "trit/autograd/grad_mode.h"
 #include "trit/core/parallel.h"
@@ -9,15 +11,22 @@
 namespace trit::optim {
 namespace {
 
+// Sum of squares in double over fixed blocks, the block sums added in order: the result does
+// not depend on the thread count or timing (a resumed run clips exactly as the original).
 template <typename T>
 double sum_squares(const T* p, int64_t n) {
-  double total = 0.0;
-  parallel_for(n, 1 << 15, [&](int64_t begin, int64_t end) {
-    double s = 0.0;
-    for (int64_t i = begin; i < end; ++i) s += double(p[i]) * double(p[i]);
-#pragma omp atomic
-    total += s;
+  constexpr int64_t kBlock = 1 << 16;
+  const int64_t n_blocks = (n + kBlock - 1) / kBlock;
+  std::vector<double> partial(size_t(n_blocks), 0.0);
+  parallel_for(n_blocks, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) {
+      double s = 0.0;
+      for (int64_t i = b * kBlock, end = std::min(n, (b + 1) * kBlock); i < end; ++i) s += double(p[i]) * double(p[i]);
+      partial[size_t(b)] = s;
+    }
   });
+  double total = 0.0;
+  for (double s : partial) total += s;
   return total;
 }
 
