@@ -17,7 +17,9 @@ MetricsFollower::Update MetricsFollower::poll() {
   const auto size = static_cast<uint64_t>(st.st_size);
   const bool replaced = seen_ && (static_cast<uint64_t>(st.st_ino) != inode_ ||
                                   static_cast<uint64_t>(st.st_dev) != device_);
-  const bool shrank = seen_ && size < last_size_;
+  // Shrinking below what was consumed means truncation. Shrinking only into the torn tail
+  // is the writer cutting a torn last line before it appends on resume: nothing to redo.
+  const bool shrank = seen_ && size < offset_;
   mtime_ = static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec * 1e-9;
 
   std::ifstream in(path_, std::ios::binary);
@@ -37,7 +39,6 @@ MetricsFollower::Update MetricsFollower::poll() {
   seen_ = true;
   inode_ = static_cast<uint64_t>(st.st_ino);
   device_ = static_cast<uint64_t>(st.st_dev);
-  last_size_ = size;
   head_ = head;
   if (size <= offset_) return up;
 

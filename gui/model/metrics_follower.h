@@ -3,9 +3,11 @@
 //
 // - A last line without its trailing newline is torn (the writer is mid-append): it is not
 //   returned, and is read again, whole, on a later poll.
-// - When the file shrinks, is replaced (another inode or device), or its first bytes change
-//   (rewritten in place), the follower says so and starts again from byte 0, so the caller
-//   drops what it had and re-reads everything.
+// - When the file shrinks below what was already read, is replaced (another inode or
+//   device), or its first bytes change (rewritten in place), the follower says so and
+//   starts again from byte 0, so the caller drops what it had and re-reads everything.
+//   Shrinking only into the unread torn tail (the trainer cuts a torn line on resume) is
+//   not a reset.
 // - A missing file is not an error: the poll returns nothing until the file appears.
 #include <cstdint>
 #include <string>
@@ -34,7 +36,6 @@ class MetricsFollower {
   std::string path_;
   uint64_t offset_ = 0;       // bytes consumed (always just after a newline)
   uint64_t inode_ = 0, device_ = 0;
-  uint64_t last_size_ = 0;
   bool seen_ = false;
   double mtime_ = 0.0;
   std::string head_;          // first bytes of the file, to notice a rewrite in place

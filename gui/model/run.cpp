@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -36,6 +37,7 @@ void Run::reset_data() {
   for (auto& [_, s] : series_) s.clear();
   series_.clear();
   last_step_ = -1;
+  split_last_step_.clear();
   final_marker_ = false;
   bad_lines_ = 0;
   last_bad_error_.clear();
@@ -90,8 +92,19 @@ void Run::ingest_line(const std::string& line) {
   }
   if (std::isfinite(rec->tokens)) carried_tokens_ = rec->tokens;
   if (rec->final_marker) final_marker_ = true;
-  // A resume that goes back in steps moves the run's step back with it.
+  // A resume that goes back in steps moves the run's step back with it. Restart rule of
+  // docs/metrics.md (as trit::telemetry::parse_metrics_log applies it): per split, a step
+  // not greater than that split's previous step marks a restart at that step; every
+  // earlier point of any split at or past it is orphaned, and every split's previous step
+  // is lowered below it. (Each series also drops its own orphans on append, TensorBoard's
+  // per-tag rule, which this one covers.)
   last_step_ = rec->step;
+  auto split_it = split_last_step_.find(rec->split);
+  if (split_it != split_last_step_.end() && rec->step <= split_it->second) {
+    for (auto& [_, s] : series_) s.drop_from(rec->step);
+    for (auto& [_, step] : split_last_step_) step = std::min(step, rec->step - 1);
+  }
+  split_last_step_[rec->split] = rec->step;
   for (const auto& [field, value] : rec->values) {
     const std::string key = rec->split + "/" + field;
     auto it = series_.find(key);

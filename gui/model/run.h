@@ -75,6 +75,7 @@ class Run {
   std::string last_bad_error_;
   double first_time_;
   double carried_time_, carried_tokens_;  // last seen, lent to records that lack them
+  std::map<std::string, long long> split_last_step_;
 };
 
 // The first "max_steps" key found in a config (top level first, then nested objects).

@@ -2,17 +2,21 @@
 
 namespace trit::monitor {
 
-void Series::append(long long step, double time, double tokens, double value) {
+void Series::drop_from(long long step) {
   const double s = static_cast<double>(step);
-  if (!steps_.empty() && steps_.back() >= s) {
-    size_t keep = steps_.size();
-    while (keep > 0 && steps_[keep - 1] >= s) --keep;
-    steps_.resize(keep);
-    times_.resize(keep);
-    tokens_.resize(keep);
-    values_.resize(keep);
-    ++generation_;
-  }
+  if (steps_.empty() || steps_.back() < s) return;
+  size_t keep = steps_.size();
+  while (keep > 0 && steps_[keep - 1] >= s) --keep;
+  steps_.resize(keep);
+  times_.resize(keep);
+  tokens_.resize(keep);
+  values_.resize(keep);
+  ++generation_;
+}
+
+void Series::append(long long step, double time, double tokens, double value) {
+  drop_from(step);
+  const double s = static_cast<double>(step);
   steps_.push_back(s);
   times_.push_back(time);
   tokens_.push_back(tokens);

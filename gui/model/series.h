@@ -18,6 +18,8 @@ class Series {
   // steps: like TensorBoard, every earlier point with step >= `step` is dropped first as
   // orphaned, so the curve never folds back on itself.
   void append(long long step, double time, double tokens, double value);
+  // Removes every point with step >= `step` (orphans of a restarted run).
+  void drop_from(long long step);
   void clear();
   void reserve(size_t n);
 

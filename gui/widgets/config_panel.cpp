@@ -22,6 +22,12 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent) {
 }
 
 void ConfigPanel::show_runs(const std::vector<const Run*>& runs) {
+  // Called on every data update: rebuild only when something shown changed, so the
+  // user's scroll position survives a running trainer.
+  std::string shown;
+  for (const Run* r : runs) shown += r->name() + '\n' + r->config().dump() + '\n';
+  if (shown == shown_ && runs == runs_) return;
+  shown_ = std::move(shown);
   runs_ = runs;
   rebuild();
 }

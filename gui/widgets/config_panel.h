@@ -5,6 +5,7 @@
 #include <QTreeWidget>
 #include <QWidget>
 
+#include <string>
 #include <vector>
 
 namespace trit::monitor {
@@ -23,6 +24,7 @@ class ConfigPanel : public QWidget {
   QTreeWidget* tree_;
   QCheckBox* only_differing_;
   std::vector<const Run*> runs_;
+  std::string shown_;  // what the tree shows (names and configs), to skip needless rebuilds
 };
 
 }  // namespace trit::monitor

@@ -190,7 +190,8 @@ void MainWindow::set_plot_settings(const PlotSettings& s) {
 std::vector<std::string> MainWindow::plot_order() const {
   std::set<std::string> present;
   for (const auto& r : monitor_.runs())
-    for (const auto& [name, _] : r->series()) present.insert(name);
+    for (const auto& [name, s] : r->series())
+      if (!s.empty()) present.insert(name);
   std::vector<std::string> order;
   for (const auto& k : kKnownSeries)
     if (present.erase(k)) order.push_back(k);

@@ -95,6 +95,49 @@ TEST_CASE("prepare with BPE encodes each side of the split like the tokenizer do
   CHECK(g.make_tokenizer()->decode(read_all(g, Split::train)) == text.substr(0, 48000));
 }
 
+TEST_CASE("prepare streams whitespace before words exactly like whole-text encoding") {
+  // "\t\n" at the end of a file is one pre-token (and becomes a merge); before a word it is
+  // two. Small blocks make the stream stop right after such runs.
+  TempDir d;
+  std::vector<std::string> inputs;
+  std::string body;
+  for (int i = 0; i < 300; ++i) body += "ab\t\ncd \t\nef\t\n\tgh ";
+  std::vector<std::string> texts;
+  for (int f = 0; f < 6; ++f) {
+    texts.push_back(f == 0 ? body : "x\t\n");
+    std::string name = "f0.txt";
+    name[1] = static_cast<char>('0' + f);
+    inputs.push_back(d.write(name, texts.back()).string());
+  }
+  PrepareOptions opt{.inputs = inputs, .output = d.path / "w.h5", .tokenizer = "bpe:300",
+                     .val_fraction = 0};
+  for (size_t block : {3, 5, 7, 11}) {
+    opt.block_bytes = block;
+    prepare_dataset(opt);
+    DatasetFile f(opt.output);
+    auto tok = f.make_tokenizer();
+    std::vector<int32_t> expected;
+    for (const auto& t : texts) tok->encode(t, expected);
+    INFO("block " << block);
+    CHECK(read_all(f, Split::train) == expected);
+  }
+}
+
+TEST_CASE("prepare with BPE in bytes mode round-trips binary input") {
+  TempDir d;
+  std::mt19937 rng(17);
+  std::string bin;
+  for (int i = 0; i < 30000; ++i) bin += static_cast<char>(rng() % 7 == 0 ? ' ' : rng() % 40);
+  d.write("x.bin", bin);
+  PrepareOptions opt{.inputs = {(d.path / "x.bin").string()}, .output = d.path / "x.h5",
+                     .tokenizer = "bpe:500", .encoding = "bytes", .block_bytes = 1000};
+  prepare_dataset(opt);
+  DatasetFile f(opt.output);
+  auto tok = f.make_tokenizer();
+  CHECK(tok->n_vocab() > 300);
+  CHECK(tok->decode(read_all(f, Split::train)) + tok->decode(read_all(f, Split::val)) == bin);
+}
+
 TEST_CASE("prepare in utf8 mode moves the split to a character start") {
   TempDir d;
   std::string text;
@@ -126,6 +169,16 @@ TEST_CASE("prepare reports invalid UTF-8 with file and offset and writes nothing
   CHECK(std::distance(fs::directory_iterator(d.path), fs::directory_iterator()) == 2);
   opt.encoding = "bytes";
   CHECK_NOTHROW(prepare_dataset(opt));
+}
+
+TEST_CASE("prepare skips its own output inside an input folder") {
+  TempDir d;
+  d.write("in/a.txt", "some text\n");
+  PrepareOptions opt{.inputs = {(d.path / "in").string()}, .output = d.path / "in" / "out.h5"};
+  prepare_dataset(opt);
+  auto again = prepare_dataset(opt);  // out.h5 now exists in the folder
+  CHECK(again.n_files == 1);
+  CHECK(again.total_bytes == 10);
 }
 
 TEST_CASE("prepare rejects bad options") {

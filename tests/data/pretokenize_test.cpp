@@ -46,6 +46,16 @@ TEST_CASE("pre-tokenisation follows GPT-2's split") {
   CHECK(chunks_of("").empty());
 }
 
+TEST_CASE("a final prefix cut alone may give other chunks: streams must use the emitted ones") {
+  // "\t\n" before a word is two chunks; at the end of a text it is one.
+  CHECK(chunks_of("a\t\nb") == std::vector<std::string>{"a", "\t", "\n", "b"});
+  CHECK(chunks_of("a\t\n") == std::vector<std::string>{"a", "\t\n"});
+  std::vector<std::string> emitted;
+  size_t done = for_each_final_chunk("a\t\nbcdef", [&](std::string_view c) { emitted.emplace_back(c); });
+  CHECK(done == 3);
+  CHECK(emitted == std::vector<std::string>{"a", "\t", "\n"});
+}
+
 TEST_CASE("pre-tokenisation cuts chunks longer than the limit") {
   std::string text(1000, 'x');
   auto chunks = chunks_of(text);

@@ -45,6 +45,24 @@ class RunFollowingTest : public QObject {
     QCOMPARE(up.lines[1], std::string("{\"step\":4}"));
   }
 
+  void torn_tail_cut_on_resume_is_not_a_reset() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("metrics.jsonl").toStdString();
+    write_file(path, "{\"step\":1}\n{\"step\":2}\n{\"step\":3,\"lo");
+    MetricsFollower f(path);
+    QCOMPARE(f.poll().lines.size(), size_t(2));
+    // The trainer crashed mid-line; on resume it cuts the torn bytes, then appends.
+    write_file(path, "{\"step\":1}\n{\"step\":2}\n");
+    auto up = f.poll();
+    QVERIFY(!up.reset);
+    QVERIFY(up.lines.empty());
+    append_file(path, "{\"step\":3}\n");
+    up = f.poll();
+    QVERIFY(!up.reset);
+    QCOMPARE(up.lines.size(), size_t(1));
+    QCOMPARE(up.lines[0], std::string("{\"step\":3}"));
+  }
+
   void truncation_restarts_from_zero() {
     QTemporaryDir dir;
     const std::string path = dir.filePath("metrics.jsonl").toStdString();
@@ -107,8 +125,18 @@ class RunFollowingTest : public QObject {
     for (int s = 1; s <= 10; ++s) run.ingest_line(train_line(s, 10.0 - s));
     run.ingest_line("{\"step\":5,\"split\":\"val\",\"loss\":4.0}");
     run.ingest_line("{\"step\":10,\"split\":\"val\",\"loss\":3.0}");
+    run.ingest_line("{\"step\":10,\"split\":\"train\",\"rare\":7}");  // restart at 10 already
+    QCOMPARE(run.find_series("train/loss")->size(), size_t(9));  // its step-10 point orphaned
+    QCOMPARE(run.find_series("val/loss")->size(), size_t(1));
+    run.ingest_line(train_line(10, 1.0));
+    QCOMPARE(run.find_series("train/rare")->size(), size_t(0));
+    QCOMPARE(run.find_series("train/loss")->size(), size_t(10));
+    run.ingest_line("{\"step\":10,\"split\":\"val\",\"loss\":3.0}");
+    QCOMPARE(run.find_series("train/loss")->size(), size_t(10));  // val at 10 follows val at 5: no restart
+
     const uint64_t gen = run.find_series("train/loss")->generation();
-    // Resumed from the checkpoint at step 6: steps 6..10 of the first attempt are orphans.
+    // Resumed from the checkpoint at step 6: steps 6..10 of the first attempt, of every
+    // split, are orphans (docs/metrics.md).
     run.ingest_line(train_line(6, 0.5));
     const Series& loss = *run.find_series("train/loss");
     QCOMPARE(loss.size(), size_t(6));
@@ -116,12 +144,13 @@ class RunFollowingTest : public QObject {
     QCOMPARE(loss.values().back(), 0.5);
     QCOMPARE(loss.steps()[4], 5.0);
     QVERIFY(loss.generation() != gen);
-    // Other series are cut when their own next point arrives, as in TensorBoard.
-    run.ingest_line("{\"step\":8,\"split\":\"val\",\"loss\":2.0}");
     const Series& val = *run.find_series("val/loss");
-    QCOMPARE(val.size(), size_t(2));
+    QCOMPARE(val.size(), size_t(1));
     QCOMPARE(val.steps()[0], 5.0);
-    QCOMPARE(val.steps()[1], 8.0);
+    // The val split's previous step was lowered: its next evaluation is no restart.
+    run.ingest_line("{\"step\":8,\"split\":\"val\",\"loss\":2.0}");
+    QCOMPARE(val.size(), size_t(2));
+    QCOMPARE(run.find_series("train/loss")->size(), size_t(6));
     QCOMPARE(run.last_step(), 8LL);
     // A repeated step replaces the earlier point.
     run.ingest_line(train_line(6, 0.25));

@@ -122,6 +122,15 @@ TEST_CASE("T2 layout: column 256g + m + 64n at byte m of group g, bits 2n; rows 
   CHECK(p.get(0, 65) == 0);
   CHECK_THROWS_AS(p.set(10, 0, 1), trit::Error);
   CHECK_THROWS_AS(p.set(0, 0, 2), trit::Error);
+  // set_row packs a whole row the same way as set, and names a bad value's column.
+  std::vector<int8_t> row(300);
+  for (size_t c = 0; c < 300; ++c) row[c] = int8_t(int(c * 7 % 3) - 1);
+  p.set_row(3, row.data());
+  for (size_t c = 0; c < 300; ++c) CHECK(p.get(3, c) == row[c]);
+  CHECK(p.codes()[3 * 64 + 512 + 44] == 0x00);  // padding still code 0
+  row[257] = 2;
+  CHECK_THROWS_WITH(p.set_row(3, row.data()), Catch::Contains("column 257"));
+  CHECK_THROWS_AS(p.set_row(10, row.data()), trit::Error);
 }
 
 TEST_CASE("repack_from_tq2_0 reads the worked example block") {

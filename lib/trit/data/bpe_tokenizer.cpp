@@ -75,23 +75,30 @@ void BpeTokenizer::encode_chunk(std::string_view chunk, std::vector<int32_t>& ou
   for (int32_t i = 0; i >= 0; i = sym[i].next) out.push_back(sym[i].id);
 }
 
+void BpeTokenizer::encode_cached(std::string_view chunk, std::vector<int32_t>& out) const {
+  if (chunk.size() > kMaxCachedChunk) return encode_chunk(chunk, out);
+  auto it = cache_.find(chunk);
+  if (it == cache_.end()) {
+    if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+    std::vector<int32_t> ids;
+    encode_chunk(chunk, ids);
+    it = cache_.emplace(std::string(chunk), std::move(ids)).first;
+  }
+  out.insert(out.end(), it->second.begin(), it->second.end());
+}
+
 void BpeTokenizer::encode(std::string_view bytes, std::vector<int32_t>& out) const {
   std::unique_lock lock(cache_mutex_, std::try_to_lock);
-  if (!lock.owns_lock()) {
-    for_each_chunk(bytes, [&](std::string_view chunk) { encode_chunk(chunk, out); });
-    return;
-  }
   for_each_chunk(bytes, [&](std::string_view chunk) {
-    if (chunk.size() > kMaxCachedChunk) return encode_chunk(chunk, out);
-    auto it = cache_.find(chunk);
-    if (it == cache_.end()) {
-      if (cache_.size() >= kMaxCacheEntries) cache_.clear();
-      std::vector<int32_t> ids;
-      encode_chunk(chunk, ids);
-      it = cache_.emplace(std::string(chunk), std::move(ids)).first;
-    }
-    out.insert(out.end(), it->second.begin(), it->second.end());
+    if (lock.owns_lock()) encode_cached(chunk, out);
+    else encode_chunk(chunk, out);
   });
+}
+
+void BpeTokenizer::encode_pretoken(std::string_view chunk, std::vector<int32_t>& out) const {
+  std::unique_lock lock(cache_mutex_, std::try_to_lock);
+  if (lock.owns_lock()) encode_cached(chunk, out);
+  else encode_chunk(chunk, out);
 }
 
 }  // namespace trit::data

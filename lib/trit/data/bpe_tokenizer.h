@@ -30,6 +30,7 @@ class BpeTokenizer final : public Tokenizer {
 
   using Tokenizer::encode;
   void encode(std::string_view bytes, std::vector<int32_t>& out) const override;
+  void encode_pretoken(std::string_view chunk, std::vector<int32_t>& out) const override;
   // One pre-tokenised chunk, without the cache.
   void encode_chunk(std::string_view chunk, std::vector<int32_t>& out) const;
 
@@ -46,6 +47,9 @@ class BpeTokenizer final : public Tokenizer {
   };
   static constexpr size_t kMaxCachedChunk = 64;
   static constexpr size_t kMaxCacheEntries = size_t{1} << 20;
+
+  // Encodes one chunk through the cache; the caller holds cache_mutex_.
+  void encode_cached(std::string_view chunk, std::vector<int32_t>& out) const;
 
   PairTable<Merge> merges_;
   mutable std::mutex cache_mutex_;

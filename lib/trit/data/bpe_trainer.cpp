@@ -78,6 +78,7 @@ TokenizerSpec BpeTrainer::train(const BpeTrainOptions& options,
   const int64_t n_target = options.n_vocab - n_special;
   const int64_t n_wanted = n_target - 256;
   std::vector<uint64_t> grown;
+  PairTable<uint8_t> merged(static_cast<size_t>(n_wanted));
   while (static_cast<int64_t>(spec.tokens.size()) < n_target && !heap.empty()) {
     Candidate best = heap.top();
     heap.pop();
@@ -92,7 +93,11 @@ TokenizerSpec BpeTrainer::train(const BpeTrainOptions& options,
     auto [it, is_new] = token_ids.emplace(bytes, static_cast<int32_t>(spec.tokens.size()));
     if (is_new) spec.tokens.push_back(std::move(bytes));
     const int32_t result = it->second;
-    spec.merges.emplace_back(left, right);
+    // A pair merged before can only form again after a merge that rebuilt an existing token;
+    // its occurrences are merged but the merge table keeps the pair once.
+    uint8_t& seen = merged[best.key];
+    if (!seen) spec.merges.emplace_back(left, right);
+    seen = 1;
 
     // Merge in every word holding the pair, adjusting only the pairs around each merged
     // place: x a b y -> x Z y removes (a,b), (x,a), (b,y) and adds (x,Z), (Z,y). Within a word

@@ -6,6 +6,7 @@
 
 #include "trit/core/error.h"
 #include "trit/data/hdf5_util.h"
+#include "trit/data/tokenizer_hdf5.h"
 
 namespace trit::data {
 
@@ -41,7 +42,6 @@ struct DatasetWriter::Impl {
 
   Impl(std::filesystem::path path, const TokenizerSpec& tokenizer, DatasetWriterOptions options);
   ~Impl();
-  void write_tokenizer(const TokenizerSpec& tokenizer);
   void append(Split split, std::span<const int32_t> ids, int64_t n_bytes);
   void flush(Stream& s);
   void finish();
@@ -86,7 +86,7 @@ DatasetWriter::Impl::Impl(std::filesystem::path path, const TokenizerSpec& token
   const std::string where = tmp_path_.string();
   file_ = h5::File(h5::check(H5Fcreate(where.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                              where, "cannot create the file"));
-  write_tokenizer(tokenizer);
+  tokenizer_name_ = write_tokenizer_group(file_.get(), "tokenizer", tokenizer, where);
   for (Split split : kSplits) {
     auto s = std::make_unique<Stream>();
     const char* name = split_name(split);
@@ -118,34 +118,6 @@ DatasetWriter::Impl::~Impl() {
   std::filesystem::remove(tmp_path_, ignored);
 }
 
-void DatasetWriter::Impl::write_tokenizer(const TokenizerSpec& tokenizer) {
-  const std::string where = tmp_path_.string();
-  h5::Group group(h5::check(
-      H5Gcreate2(file_.get(), "tokenizer", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), where,
-      "cannot create group /tokenizer"));
-  auto tok = trit::data::make_tokenizer(tokenizer, where);  // validates before writing
-  std::vector<uint8_t> blob;
-  std::vector<int64_t> offsets{0};
-  for (const auto& t : tokenizer.tokens) {
-    blob.insert(blob.end(), t.begin(), t.end());
-    offsets.push_back(static_cast<int64_t>(blob.size()));
-  }
-  std::vector<int32_t> merges;
-  for (auto [l, r] : tokenizer.merges) merges.push_back(l), merges.push_back(r);
-  const hid_t g = group.get();
-  h5::write_dataset(g, "token_bytes", H5T_NATIVE_UINT8, H5T_STD_U8LE, {blob.size()}, blob.data(),
-                    where);
-  h5::write_dataset(g, "token_offsets", H5T_NATIVE_INT64, H5T_STD_I64LE, {offsets.size()},
-                    offsets.data(), where);
-  h5::write_dataset(g, "merges", H5T_NATIVE_INT32, H5T_STD_I32LE, {tokenizer.merges.size(), 2},
-                    merges.data(), where);
-  h5::write_attribute(g, "kind", tokenizer.kind, where);
-  tokenizer_name_ = tok->name();
-  h5::write_attribute(g, "name", tokenizer_name_, where);
-  h5::write_attribute(g, "n_vocab", n_vocab_, where);
-  h5::write_attribute(g, "n_merges", static_cast<int64_t>(tokenizer.merges.size()), where);
-  h5::write_attribute(g, "n_special", static_cast<int64_t>(tokenizer.n_special), where);
-}
 
 void DatasetWriter::Impl::append(Split split, std::span<const int32_t> ids, int64_t n_bytes) {
   TRIT_CHECK(!finished_, path_.string(), ": append after finish");

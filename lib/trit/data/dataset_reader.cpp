@@ -4,44 +4,10 @@
 #include "trit/core/error.h"
 #include "trit/data/dataset_file.h"
 #include "trit/data/hdf5_util.h"
+#include "trit/data/tokenizer_hdf5.h"
 
 namespace trit::data {
 namespace {
-
-TokenizerSpec read_tokenizer(hid_t file, const std::string& where) {
-  TRIT_CHECK(h5::has_link(file, "tokenizer"), where, ": group /tokenizer is missing");
-  h5::Group group(h5::check(H5Gopen2(file, "tokenizer", H5P_DEFAULT), where,
-                            "cannot open group /tokenizer"));
-  const std::string ctx = where + ": /tokenizer";
-  const hid_t g = group.get();
-  TokenizerSpec spec;
-  spec.kind = h5::read_string_attribute(g, "kind", ctx);
-  int64_t n_special = h5::read_int_attribute(g, "n_special", ctx);
-  TRIT_CHECK(n_special >= 0 && n_special < (int64_t{1} << 30), ctx, ": n_special ", n_special,
-             " is out of range");
-  spec.n_special = static_cast<int32_t>(n_special);
-  auto blob = h5::read_dataset<uint8_t>(g, "token_bytes", 1, ctx);
-  auto offsets = h5::read_dataset<int64_t>(g, "token_offsets", 1, ctx);
-  TRIT_CHECK(!offsets.empty() && offsets.front() == 0 &&
-                 offsets.back() == static_cast<int64_t>(blob.size()),
-             ctx, ": token_offsets do not span token_bytes");
-  for (size_t i = 0; i + 1 < offsets.size(); ++i) {
-    TRIT_CHECK(offsets[i] <= offsets[i + 1], ctx, ": token_offsets decrease at ", i);
-    spec.tokens.emplace_back(reinterpret_cast<const char*>(blob.data()) + offsets[i],
-                             static_cast<size_t>(offsets[i + 1] - offsets[i]));
-  }
-  auto merges = h5::read_dataset<int32_t>(g, "merges", 2, ctx);
-  TRIT_CHECK(merges.size() % 2 == 0, ctx, ": merges must have two columns");
-  {
-    h5::Dataset ds(H5Dopen2(g, "merges", H5P_DEFAULT));
-    auto dims = h5::dataset_dims(ds.get(), 2, ctx + ": merges");
-    TRIT_CHECK(dims[1] == 2, ctx, ": merges has ", dims[1], " columns, expected 2");
-  }
-  for (size_t i = 0; i < merges.size(); i += 2) spec.merges.emplace_back(merges[i], merges[i + 1]);
-  TRIT_CHECK(h5::read_int_attribute(g, "n_vocab", ctx) == static_cast<int64_t>(spec.tokens.size()),
-             ctx, ": n_vocab does not match the number of tokens");
-  return spec;
-}
 
 std::vector<SourceInfo> read_sources(hid_t file, const std::string& where) {
   TRIT_CHECK(h5::has_link(file, "sources"), where, ": group /sources is missing");
@@ -101,8 +67,7 @@ DatasetFile::Impl::Impl(std::filesystem::path path)
   TRIT_CHECK(version == kDatasetFormatVersion, where_, ": format_version ", version,
              " is not supported (this trit reads version ", kDatasetFormatVersion, ")");
   n_vocab_ = h5::read_int_attribute(root, "n_vocab", where_);
-  tokenizer_spec_ = read_tokenizer(root, where_);
-  trit::data::make_tokenizer(tokenizer_spec_, where_);  // validates
+  tokenizer_spec_ = read_tokenizer_group(root, "tokenizer", where_);
   TRIT_CHECK(n_vocab_ == static_cast<int64_t>(tokenizer_spec_.tokens.size()), where_,
              ": n_vocab ", n_vocab_, " differs from the tokenizer's ",
              tokenizer_spec_.tokens.size(), " tokens");

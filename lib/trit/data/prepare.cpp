@@ -29,8 +29,9 @@ void check_utf8(Utf8Checker& checker, std::string_view bytes, const InputFile& f
              " (use --encoding bytes to accept any bytes)");
 }
 
-// Tokenises one side of the split as a stream: bytes come in blocks, and only the prefix whose
-// pre-tokenisation chunks are final is encoded; the rest waits for more bytes or end().
+// Tokenises one side of the split as a stream: bytes come in blocks, and only the chunks that
+// are final (pre-tokenisation would cut them the same with more bytes) are encoded; the rest
+// waits for more bytes or end(). The ids equal tokenizer.encode() of the whole side.
 class StreamEncoder {
  public:
   StreamEncoder(const Tokenizer& tok, DatasetWriter& writer, Split split)
@@ -38,17 +39,23 @@ class StreamEncoder {
 
   void feed(std::string_view bytes) {
     carry_.append(bytes);
-    size_t done = whole_bytes_ ? carry_.size()
-                               : for_each_final_chunk(carry_, [](std::string_view) {});
+    ids_.clear();
+    size_t done = carry_.size();
+    if (whole_bytes_)
+      tok_.encode(carry_, ids_);
+    else  // encode the emitted chunks: the prefix cut again alone could differ at its end
+      done = for_each_final_chunk(carry_, [&](std::string_view c) { tok_.encode_pretoken(c, ids_); });
     emit(done);
   }
-  void end() { emit(carry_.size()); }
+  void end() {
+    ids_.clear();
+    tok_.encode(carry_, ids_);
+    emit(carry_.size());
+  }
 
  private:
   void emit(size_t n) {
     if (n == 0) return;
-    ids_.clear();
-    tok_.encode(std::string_view(carry_).substr(0, n), ids_);
     writer_.append(split_, ids_, static_cast<int64_t>(n));
     carry_.erase(0, n);
   }
@@ -120,7 +127,17 @@ PrepareReport prepare_dataset(const PrepareOptions& opt, const PrepareProgress& 
              " is outside [0, 1)");
   TRIT_CHECK(opt.bpe_sample_bytes > 0, "the BPE sample size must be positive");
   const int64_t bpe_vocab = parse_tokenizer_choice(opt.tokenizer);
-  const auto files = list_input_files(opt.inputs);
+  // The output of an earlier run inside an input folder is not an input.
+  std::vector<InputFile> files;
+  {
+    std::error_code out_ec, in_ec;
+    const auto out = std::filesystem::weakly_canonical(opt.output, out_ec);
+    for (auto& f : list_input_files(opt.inputs)) {
+      bool is_output = !out_ec && std::filesystem::weakly_canonical(f.path, in_ec) == out && !in_ec;
+      if (!is_output) files.push_back(std::move(f));
+    }
+    TRIT_CHECK(!files.empty(), "the only input is the output file ", opt.output.string());
+  }
   PrepareReport report;
   report.n_files = static_cast<int64_t>(files.size());
   for (const auto& f : files) report.total_bytes += f.n_bytes;

@@ -37,6 +37,8 @@ void for_each_chunk(std::string_view text, F&& f) {
 // Streaming form: returns the length of the prefix of `text` whose chunks are final even if
 // more bytes follow `text` (chunks are emitted through f). The caller keeps the rest and
 // prepends it to the next block; at the end of the stream it calls for_each_chunk on the rest.
+// Use the emitted chunks: cutting the prefix again on its own can differ at its end ("\t\n"
+// before a word is two chunks, at the end of a text one).
 template <typename F>
 size_t for_each_final_chunk(std::string_view text, F&& f) {
   size_t pos = 0;

@@ -30,6 +30,7 @@ namespace trit::data {
 
 inline constexpr int64_t kDefaultMaxMemoryBytes = int64_t{1} << 30;
 
+// Keeps a pointer to `file`, which must outlive it (and the samplers built on it).
 class TokenSplit {
  public:
   TokenSplit(const DatasetFile& file, Split split, int64_t max_memory_bytes = kDefaultMaxMemoryBytes);

@@ -36,6 +36,11 @@ class Tokenizer {
   // Appends the ids of `bytes` to `out`. Safe to call from several threads at once.
   virtual void encode(std::string_view bytes, std::vector<int32_t>& out) const = 0;
   std::vector<int32_t> encode(std::string_view bytes) const;
+  // Appends the ids of one pre-token (a chunk cut by trit/data/pretokenize.h), which is not
+  // cut further; streaming encoders use it with the chunks of for_each_final_chunk.
+  virtual void encode_pretoken(std::string_view chunk, std::vector<int32_t>& out) const {
+    encode(chunk, out);
+  }
 
   // Concatenates the tokens' byte strings (a special token yields its text). Throws on an
   // id outside 0..n_vocab()-1.

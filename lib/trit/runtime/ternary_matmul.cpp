@@ -27,6 +27,9 @@ void run(const TernaryWeightsView& w, const Int8ActivationsView& x,
          const detail::MatmulOutput& out, ThreadPool* pool, CpuLevel level) {
   TRIT_CHECK(x.cols == w.cols, "ternary_matmul: activations have ", x.cols,
              " columns, weights ", w.cols);
+  // |dot| <= 128 * cols must fit int32 (and the AVX2 int16 pair sums never saturate).
+  TRIT_CHECK(w.cols < (size_t(1) << 24), "ternary_matmul: ", w.cols,
+             " columns is more than the 2^24 the int32 dot products allow");
   TRIT_CHECK(w.row_bytes * 4 >= w.cols && w.row_bytes % 64 == 0, "ternary_matmul: row_bytes ",
              w.row_bytes, " does not hold ", w.cols, " columns in 64-byte groups");
   TRIT_CHECK(x.n_tokens <= 1 || x.stride >= x.cols, "ternary_matmul: activation stride ",

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "trit/core/error.h"
 #include "trit/core/half.h"
@@ -19,9 +20,31 @@ PackedTernary::PackedTernary(size_t rows, size_t cols, float sw)
   TRIT_CHECK(std::isfinite(sw) && sw > 0, "PackedTernary: weight scale sw=", sw,
              " must be finite and positive");
   // Real columns start at code 1 (w = 0); padding stays at code 0.
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t c = 0; c < cols; ++c) {
-      codes_[ternary_code_byte(row_bytes_, r, c)] |= uint8_t(1u << ternary_code_shift(c));
+  const std::vector<int8_t> zeros(cols, 0);
+  for (size_t r = 0; r < rows; ++r) set_row(r, zeros.data());
+}
+
+void PackedTernary::set_row(size_t row, const int8_t* w) {
+  TRIT_CHECK(row < rows_, "PackedTernary::set_row: row ", row, " outside ", rows_, " rows");
+  for (size_t g = 0; g * kTernaryGroup < cols_; ++g) {
+    const size_t valid = std::min(kTernaryGroup, cols_ - g * kTernaryGroup);
+    uint8_t codes[kTernaryGroup];
+    unsigned bad = 0;
+    for (size_t e = 0; e < kTernaryGroup; ++e) {
+      const unsigned c = e < valid ? unsigned(w[g * kTernaryGroup + e] + 1) : 0u;
+      bad |= c > 2 ? 1u : 0u;
+      codes[e] = uint8_t(c);
+    }
+    if (bad) {
+      for (size_t e = 0; e < valid; ++e) {
+        TRIT_CHECK(w[g * kTernaryGroup + e] >= -1 && w[g * kTernaryGroup + e] <= 1,
+                   "PackedTernary::set_row: row ", row, ", column ", g * kTernaryGroup + e,
+                   " has weight ", int(w[g * kTernaryGroup + e]), ", not -1, 0 or 1");
+      }
+    }
+    uint8_t* out = codes_.data() + ternary_group_offset(row_bytes_, row, g);
+    for (size_t m = 0; m < 64; ++m) {
+      out[m] = uint8_t(codes[m] | codes[64 + m] << 2 | codes[128 + m] << 4 | codes[192 + m] << 6);
     }
   }
 }
@@ -48,11 +71,13 @@ float ternary_weight_scale(const float* w, size_t n) {
 PackedTernary repack_from_float(const float* w, size_t rows, size_t cols) {
   const float sw = ternary_weight_scale(w, rows * cols);
   PackedTernary packed(rows, cols, sw);
+  std::vector<int8_t> row(cols);
   for (size_t r = 0; r < rows; ++r) {
     for (size_t c = 0; c < cols; ++c) {
       const float q = std::nearbyint(w[r * cols + c] * sw);  // half to even
-      packed.set(r, c, int8_t(std::clamp(q, -1.0f, 1.0f)));
+      row[c] = int8_t(std::clamp(q, -1.0f, 1.0f));
     }
+    packed.set_row(r, row.data());
   }
   return packed;
 }
@@ -60,7 +85,7 @@ PackedTernary repack_from_float(const float* w, size_t rows, size_t cols) {
 PackedTernary repack_from_ternary(const int8_t* wq, size_t rows, size_t cols, float sw) {
   PackedTernary packed(rows, cols, sw);
   for (size_t r = 0; r < rows; ++r) {
-    for (size_t c = 0; c < cols; ++c) packed.set(r, c, wq[r * cols + c]);
+    packed.set_row(r, wq + r * cols);
   }
   return packed;
 }
@@ -113,16 +138,19 @@ PackedTernary repack_blocks(const uint8_t* data, size_t n_bytes, size_t rows, si
   const float scale =
       tensor_scale_from_blocks(data, rows * blocks_per_row, blocks_per_row, block_bytes, type, sw);
   PackedTernary packed(rows, cols, scale);
-  int8_t values[kBlock];
+  std::vector<int8_t> row(cols);
   for (size_t r = 0; r < rows; ++r) {
     for (size_t blk = 0; blk < blocks_per_row; ++blk) {
       const uint8_t* block = data + (r * blocks_per_row + blk) * block_bytes;
       uint16_t bits;
       std::memcpy(&bits, block + block_bytes - 2, 2);
-      if ((bits & 0x7fff) == 0) continue;  // zeros, already set
-      decode(block, values, r, blk);
-      for (size_t e = 0; e < kBlock; ++e) packed.set(r, blk * kBlock + e, values[e]);
+      if ((bits & 0x7fff) == 0) {
+        std::fill_n(row.data() + blk * kBlock, kBlock, int8_t(0));  // d = 0: all zero
+      } else {
+        decode(block, row.data() + blk * kBlock, r, blk);
+      }
     }
+    packed.set_row(r, row.data());
   }
   return packed;
 }

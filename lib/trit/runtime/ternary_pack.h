@@ -62,6 +62,7 @@ class PackedTernary {
 
   int8_t get(size_t row, size_t col) const;
   void set(size_t row, size_t col, int8_t w);  // w ∈ {-1, 0, 1}
+  void set_row(size_t row, const int8_t* w);    // cols values, each -1, 0 or 1
 
  private:
   size_t rows_ = 0, cols_ = 0, row_bytes_ = 0;
