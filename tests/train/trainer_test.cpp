@@ -1,0 +1,118 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "trit/data/byte_tokenizer.h"
+#include "trit/data/dataset_file.h"
+#include "trit/formats/checkpoint.h"
+#include "trit/train/checkpoint_io.h"
+#include "trit/train/train_config.h"
+#include "trit/train/trainer.h"
+
+using namespace trit;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("trit_trainer_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+// A small byte-level dataset of repetitive text.
+fs::path make_dataset(const fs::path& dir) {
+  const fs::path path = dir / "data.h5";
+  data::DatasetWriterOptions o;
+  data::DatasetWriter w(path, data::byte_tokenizer_spec(), o);
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "the quick brown fox " + std::to_string(i % 7) + " jumps over the lazy dog. ";
+  std::vector<int32_t> ids(text.begin(), text.end());
+  const size_t n_val = ids.size() / 10;
+  w.append(data::Split::train, {ids.data(), ids.size() - n_val}, int64_t(ids.size() - n_val));
+  w.append(data::Split::val, {ids.data() + ids.size() - n_val, n_val}, int64_t(n_val));
+  w.finish();
+  return path;
+}
+
+config::Config tiny_config(const fs::path& dir, const std::string& name, int64_t steps) {
+  return train::train_schema().resolve(
+      nullptr, {"--run.dir=" + dir.string(), "--run.name=" + name, "--data.path=" + (dir / "data.h5").string(),
+                "--model.d_model=32", "--model.n_layers=2", "--model.n_heads=2", "--model.n_kv_heads=1",
+                "--model.d_ff=64", "--model.max_seq_len=32", "--train.batch_size=4", "--train.seq_len=16",
+                "--train.grad_accum=2", "--train.max_steps=" + std::to_string(steps), "--optim.warmup_steps=3",
+                "--eval.interval=4", "--eval.batches=2", "--checkpoint.interval=5", "--train.log_interval=100"});
+}
+
+formats::ArrayGroup final_params(const fs::path& run) { return formats::read_checkpoint(*formats::latest_checkpoint(run)).params; }
+
+}  // namespace
+
+TEST_CASE("resume continues bit-identically: 2N steps equal N + resume N") {
+  const fs::path dir = scratch("resume");
+  make_dataset(dir);
+  std::ostringstream log;
+  auto full = train::Trainer::start(tiny_config(dir, "full", 12), log);
+  const auto a = full->run();
+  CHECK(a.step == 12);
+  CHECK(a.last_val_loss < 5.5);  // below log(256): it learned something
+
+  auto first = train::Trainer::start(tiny_config(dir, "split", 12), log);
+  const auto b1 = first->run(7);
+  CHECK(b1.step == 7);
+  CHECK(b1.stopped_early);
+  first.reset();
+  auto second = train::Trainer::resume(dir / "split", {}, log);
+  const auto b2 = second->run();
+  CHECK(b2.step == 12);
+  CHECK(b2.tokens == a.tokens);
+  const auto pa = final_params(dir / "full"), pb = final_params(dir / "split");
+  REQUIRE(pa.size() == pb.size());
+  for (const auto& [name, arr] : pa) {
+    INFO(name);
+    CHECK(pb.at(name) == arr);  // bit for bit
+  }
+  CHECK(b2.last_train_loss == a.last_train_loss);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a run folder with checkpoints is not overwritten; resume needs one") {
+  const fs::path dir = scratch("exists");
+  make_dataset(dir);
+  std::ostringstream log;
+  train::Trainer::start(tiny_config(dir, "r", 4), log)->run();
+  CHECK_THROWS_WITH(train::Trainer::start(tiny_config(dir, "r", 4), log), Catch::Contains("already holds checkpoints"));
+  CHECK_THROWS_WITH(train::Trainer::start(tiny_config(dir, "short", 2), log), Catch::Contains("optim.warmup_steps (3) must be smaller than train.max_steps (2)"));
+  CHECK_THROWS_WITH(train::Trainer::resume(dir / "nothing", {}, log), Catch::Contains("no config.json"));
+  // the checkpoint alone rebuilds the model with its tokenizer
+  const auto loaded = train::load_model_checkpoint(*formats::latest_checkpoint(dir / "r"));
+  CHECK(loaded.step == 4);
+  CHECK(loaded.tokenizer.tokens.size() == 256);
+  CHECK(loaded.model->config().d_model == 32);
+  // run folder has the files DESIGN.md lists
+  CHECK(fs::exists(dir / "r" / "config.json"));
+  CHECK(fs::exists(dir / "r" / "metrics.jsonl"));
+  bool events = false;
+  for (const auto& e : fs::directory_iterator(dir / "r")) events |= e.path().filename().string().rfind("events.out.tfevents.", 0) == 0;
+  CHECK(events);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("config and data errors are clear") {
+  const fs::path dir = scratch("errors");
+  std::ostringstream log;
+  CHECK_THROWS_WITH(train::train_schema().resolve(nullptr, {"--train.batchsize=4"}), Catch::Contains("train.batch_size"));
+  CHECK_THROWS_WITH(train::train_schema().resolve(nullptr, {"--model.family=lstm"}), Catch::Contains("bitnet"));
+  auto c = train::train_schema().resolve(nullptr, {"--run.dir=" + dir.string(), "--data.path=" + (dir / "missing.h5").string()});
+  CHECK_THROWS_WITH(train::Trainer::start(c, log), Catch::Contains("missing.h5"));
+  {
+    std::ofstream f(dir / "junk.h5");
+    f << "not an hdf5 file";
+  }
+  c = train::train_schema().resolve(nullptr, {"--run.dir=" + dir.string(), "--data.path=" + (dir / "junk.h5").string()});
+  CHECK_THROWS_WITH(train::Trainer::start(c, log), Catch::Contains("junk.h5"));
+  fs::remove_all(dir);
+}
