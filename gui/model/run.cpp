@@ -106,9 +106,10 @@ void Run::ingest_line(const std::string& line) {
   }
   split_last_step_[rec->split] = rec->step;
   for (const auto& [field, value] : rec->values) {
-    const std::string key = rec->split + "/" + field;
-    auto it = series_.find(key);
-    if (it == series_.end()) it = series_.emplace(key, Series(key)).first;
+    // One reused buffer for "<split>/<field>": no allocation per value after the first.
+    key_.assign(rec->split).append(1, '/').append(field);
+    auto it = series_.find(key_);
+    if (it == series_.end()) it = series_.emplace(key_, Series(key_)).first;
     it->second.append(rec->step, carried_time_, carried_tokens_, value);
   }
 }

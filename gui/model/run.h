@@ -76,6 +76,7 @@ class Run {
   double first_time_;
   double carried_time_, carried_tokens_;  // last seen, lent to records that lack them
   std::map<std::string, long long> split_last_step_;
+  std::string key_;  // scratch for series names
 };
 
 // The first "max_steps" key found in a config (top level first, then nested objects).
