@@ -89,8 +89,9 @@ class PlotWidgetTest : public QObject {
     for (const char* name : {"alpha", "beta", "gamma"}) {
       QVERIFY(root.mkpath(QString("runs/") + name));
       const std::string d = root.filePath(QString("runs/") + name).toStdString();
-      write_file(d + "/metrics.jsonl", train_line(1, 3.0) + train_line(2, 2.0) +
-                                           "{\"step\":2,\"split\":\"val\",\"loss\":2.5,\"bpb\":3.6,\"moe_aux\":0.1}\n");
+      const std::string val = std::string(name) == "alpha" ? "2.5" : std::string(name) == "beta" ? "1.5" : "3.5";
+      write_file(d + "/metrics.jsonl", train_line(1, 3.0) + train_line(2, 2.0) + "{\"step\":2,\"split\":\"val\",\"loss\":" +
+                                           val + ",\"bpb\":3.6,\"moe_aux\":0.1}\n");
       write_file(d + "/config.json", std::string("{\"max_steps\":10,\"model\":{\"n_layers\":") +
                                          (std::string(name) == "beta" ? "8" : "4") + "}}");
     }
@@ -108,6 +109,15 @@ class PlotWidgetTest : public QObject {
     QCOMPARE(order[2], std::string("val/bpb"));
     QVERIFY(std::find(order.begin(), order.end(), "val/moe_aux") != order.end());
     QCOMPARE(window.plots().at("train/loss")->canvas().curves().size(), size_t(3));
+
+    // Sorting by a column orders the runs by value (found order before).
+    QCOMPARE(window.visible_runs()[0]->name(), std::string("runs/alpha"));
+    auto* table = window.findChild<QTableView*>();
+    QVERIFY(table);
+    table->sortByColumn(RunsTableModel::ValLoss, Qt::AscendingOrder);
+    QCOMPARE(window.visible_runs()[0]->name(), std::string("runs/beta"));
+    QCOMPARE(window.visible_runs()[2]->name(), std::string("runs/gamma"));
+    table->sortByColumn(RunsTableModel::Name, Qt::AscendingOrder);
 
     // The regex filter narrows the runs and the curves.
     auto* filter = window.findChild<QLineEdit*>();
