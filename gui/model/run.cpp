@@ -34,8 +34,9 @@ Run::Run(std::string dir, std::string name)
       first_time_(kNaN), carried_time_(kNaN), carried_tokens_(kNaN) {}
 
 void Run::reset_data() {
+  // Series are emptied, not destroyed: plots may still hold pointers to them until the
+  // window hears of the change.
   for (auto& [_, s] : series_) s.clear();
-  series_.clear();
   last_step_ = -1;
   split_last_step_.clear();
   final_marker_ = false;

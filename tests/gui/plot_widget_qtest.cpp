@@ -160,6 +160,17 @@ class PlotWidgetTest : public QObject {
     QVERIFY(window.export_png(png));
     QImage img(png);
     QVERIFY(!img.isNull() && img.width() > 100);
+
+    // A run whose file is rewritten shorter is re-read; the plots follow without dangling.
+    const std::string alpha = root.filePath("runs/alpha/metrics.jsonl").toStdString();
+    write_file(alpha, train_line(1, 9.0));
+    monitor.refresh();
+    window.grab();
+    const auto& curves = window.plots().at("train/loss")->canvas().curves();
+    QCOMPARE(curves.size(), size_t(2));
+    QCOMPARE(curves[0].series->size(), size_t(1));
+    QCOMPARE(curves[0].series->values()[0], 9.0);
+    QVERIFY(window.plots().at("val/loss")->canvas().curves().size() == 1);  // alpha has no val now
   }
 };
 
