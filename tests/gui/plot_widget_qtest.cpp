@@ -46,6 +46,17 @@ class PlotWidgetTest : public QObject {
     QCOMPARE(hit->time, 1050.0);
     QCOMPARE(s.steps()[hit->index], 50.0);
 
+    // Hovering draws the crosshair and tooltip over the cached plot.
+    const QImage plain = w.grab().toImage();
+    QMouseEvent hover(QEvent::MouseMove, at, w.mapToGlobal(at), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &hover);
+    const QImage hovered = w.grab().toImage();
+    QVERIFY(plain != hovered);
+    QCOMPARE(hovered.pixelColor(at.toPoint()).name(), QColor(0x1f, 0x77, 0xb4).name());  // the marker dot
+    QEvent leave(QEvent::Leave);
+    QApplication::sendEvent(&w, &leave);
+    QVERIFY(w.grab().toImage() == plain);
+
     // Wheel up zooms in about the cursor.
     QWheelEvent wheel(at, w.mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
                       Qt::NoScrollPhase, false);
