@@ -180,6 +180,11 @@ std::optional<long long> find_max_steps(const nlohmann::json& config) {
   if (!config.is_object()) return std::nullopt;
   if (auto it = config.find("max_steps"); it != config.end() && it->is_number())
     return static_cast<long long>(it->get<double>());
+  // trit-train's key is train.max_steps (docs/config.md); prefer it over other sections'.
+  if (auto t = config.find("train"); t != config.end())
+    if (auto found = find_max_steps(*t)) return found;
+  if (auto it = config.find("train.max_steps"); it != config.end() && it->is_number())
+    return static_cast<long long>(it->get<double>());
   for (const auto& [_, v] : config.items())
     if (auto found = find_max_steps(v)) return found;
   return std::nullopt;

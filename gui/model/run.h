@@ -79,7 +79,8 @@ class Run {
   std::string key_;  // scratch for series names
 };
 
-// The first "max_steps" key found in a config (top level first, then nested objects).
+// The run's total steps from its config: "max_steps" at the top level, else trit-train's
+// "train.max_steps" (nested or dotted), else the first "max_steps" in any nested object.
 std::optional<long long> find_max_steps(const nlohmann::json& config);
 
 }  // namespace trit::monitor

@@ -201,6 +201,15 @@ class RunFollowingTest : public QObject {
     QCOMPARE(marked.status(1e12, 300), RunStatus::Finished);
   }
 
+  void max_steps_lookup() {
+    using nlohmann::json;
+    QCOMPARE(find_max_steps(json::parse(R"({"max_steps":7,"train":{"max_steps":9}})")).value_or(-1), 7LL);
+    QCOMPARE(find_max_steps(json::parse(R"({"eval":{"max_steps":3},"train":{"max_steps":9}})")).value_or(-1), 9LL);
+    QCOMPARE(find_max_steps(json::parse(R"({"train.max_steps":11})")).value_or(-1), 11LL);
+    QCOMPARE(find_max_steps(json::parse(R"({"eval":{"max_steps":3}})")).value_or(-1), 3LL);
+    QVERIFY(!find_max_steps(json::parse(R"({"train":{"steps":5}})")).has_value());
+  }
+
   void broken_config_is_reported() {
     QTemporaryDir dir;
     const std::string d = dir.path().toStdString();
