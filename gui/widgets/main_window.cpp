@@ -90,7 +90,7 @@ MainWindow::MainWindow(RunMonitor& monitor, QWidget* parent) : QMainWindow(paren
   split->addWidget(right);
   split->setStretchFactor(0, 0);
   split->setStretchFactor(1, 1);
-  split->setSizes({520, 1080});
+  split->setSizes({600, 1000});
   setCentralWidget(split);
   status_label_ = new QLabel(this);
   statusBar()->addWidget(status_label_);

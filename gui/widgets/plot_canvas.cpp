@@ -189,12 +189,17 @@ void PlotCanvas::draw_axes(QPainter& p, const QRectF& area, const QRectF& pr) co
   } else {
     yt = nice_ticks(view_.y_lo, view_.y_hi, std::max(2, static_cast<int>(pr.height() / 45)));
   }
+  // One notation per axis: when every tick is tiny (learning rates), all in e-notation.
+  double largest = 0;
+  for (double y : yt) largest = std::max(largest, std::abs(settings_.log_y ? std::pow(10.0, y) : y));
+  const bool small_ticks = largest > 0 && largest < 1e-2;
   for (double y : yt) {
     const double py = to_pixel(view_.x_lo, y).y();
     p.setPen(grid);
     p.drawLine(QPointF(pr.left(), py), QPointF(pr.right(), py));
     p.setPen(text);
-    const QString label = format_number(settings_.log_y ? std::pow(10.0, y) : y);
+    const QString label = small_ticks ? QString::number(settings_.log_y ? std::pow(10.0, y) : y, 'e', 1)
+                                      : format_number(settings_.log_y ? std::pow(10.0, y) : y);
     p.drawText(QRectF(area.left(), py - 8, kMarginLeft - 6, 16), Qt::AlignRight | Qt::AlignVCenter, label);
   }
   const bool wall = settings_.x_axis == XAxis::WallTime, rel = settings_.x_axis == XAxis::RelativeTime;
