@@ -1,5 +1,6 @@
 #include "widgets/plot_canvas.h"
 
+#include <QDateTime>
 #include <QFontMetricsF>
 #include <QPolygonF>
 
@@ -204,13 +205,18 @@ void PlotCanvas::draw_axes(QPainter& p, const QRectF& area, const QRectF& pr) co
   }
   const bool wall = settings_.x_axis == XAxis::WallTime, rel = settings_.x_axis == XAxis::RelativeTime;
   const int n_x = std::max(2, static_cast<int>(pr.width() / (wall ? 110 : 90)));
-  for (double x : nice_ticks(view_.x_lo, view_.x_hi, n_x)) {
+  // Time axes tick on clock steps; wall time aligned to the local clock.
+  const double tz = wall ? QDateTime::currentDateTime().offsetFromUtc() : 0.0;
+  const std::vector<double> xt = wall || rel ? time_ticks(view_.x_lo, view_.x_hi, n_x, tz)
+                                             : nice_ticks(view_.x_lo, view_.x_hi, n_x);
+  for (double x : xt) {
     const double px = to_pixel(x, view_.y_lo).x();
     p.setPen(grid);
     p.drawLine(QPointF(px, pr.top()), QPointF(px, pr.bottom()));
     p.setPen(text);
-    const QString label = wall ? format_wall_time(x, view_.x_hi - view_.x_lo)
-                          : rel ? format_duration(x) : format_number(x);
+    const double tick_step = xt.size() > 1 ? xt[1] - xt[0] : view_.x_hi - view_.x_lo;
+    const QString label = wall ? format_wall_time(x, tick_step)
+                          : rel ? format_clock_duration(x) : format_number(x);
     p.drawText(QRectF(px - 50, pr.bottom() + 3, 100, 16), Qt::AlignHCenter | Qt::AlignTop, label);
   }
   static const char* kAxisNames[] = {"step", "tokens", "relative time", "wall time"};
