@@ -47,11 +47,23 @@ TernaryForm ternary_form(const ConvTensor& t) {
   for (size_t i = 0; i < t.values.size(); ++i)
     f.codes[i] = static_cast<int8_t>(std::clamp(std::nearbyint(t.values[i] * sw), -1.0f, 1.0f));
   f.scale = 1.0f / sw;
+  if (t.lossy_source()) {
+    // Dequantized ternary weights carry block-wise rounding: the least-squares scale of the
+    // codes recovers the per-tensor scale far better than 1/sw of the rounded values.
+    double vc = 0, cc = 0;
+    for (size_t i = 0; i < t.values.size(); ++i) {
+      vc += double(t.values[i]) * f.codes[i];
+      cc += double(f.codes[i]) * f.codes[i];
+    }
+    if (cc > 0) f.scale = float(vc / cc);
+  }
   return f;
 }
 
 std::vector<float> effective_values(const ConvTensor& t) {
-  if (!t.ternary) return t.values;
+  // Values dequantized from a lossy type are used as they are (ternarizing them again would
+  // change them more than the requantization itself).
+  if (!t.ternary || (t.lossy_source() && !t.exact)) return t.values;
   const TernaryForm f = ternary_form(t);
   std::vector<float> out(f.codes.size());
   for (size_t i = 0; i < out.size(); ++i) out[i] = float(f.codes[i]) * f.scale;

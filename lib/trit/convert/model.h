@@ -55,11 +55,12 @@ struct ConvTensor {
 
 // The ternary form of a BitLinear weight: `exact` when present, else BitNet's absmean rule
 // (sw = 1 / max(mean|W|, 1e-5), codes = clamp(round_half_even(W sw), -1, 1)), computed with
-// the same arithmetic as training's forward (ops/quant.h).
+// the same arithmetic as training's forward (ops/quant.h). For values dequantized from a lossy
+// type the scale is the least-squares fit of those codes instead.
 TernaryForm ternary_form(const ConvTensor& t);
 
 // The weights a forward pass uses: codes * scale for ternary tensors (= Wq / sw), the values
-// otherwise.
+// otherwise (also for ternary tensors dequantized from a lossy type without an exact form).
 std::vector<float> effective_values(const ConvTensor& t);
 
 struct Provenance {

@@ -129,6 +129,27 @@ ConvModel load_gguf_source(const std::filesystem::path& path) {
       for (float& v : w->values) v *= scale;
     }
   }
+  // A bitnet projection stored in a float type already holds the ternarized weights
+  // codes * (1/sw): recover that form exactly (re-ternarizing would change the scale).
+  for (ConvTensor& t : m.tensors) {
+    if (!t.ternary || t.exact || t.lossy_source()) continue;
+    float a = 0;
+    bool ternary = true;
+    for (float v : t.values) {
+      if (v == 0.0f) continue;
+      if (a == 0.0f) a = std::abs(v);
+      if (std::abs(v) != a) {
+        ternary = false;
+        break;
+      }
+    }
+    if (!ternary || a == 0.0f) continue;
+    TernaryForm f;
+    f.scale = a;
+    f.codes.reserve(t.values.size());
+    for (float v : t.values) f.codes.push_back(int8_t(v > 0 ? 1 : v < 0 ? -1 : 0));
+    t.exact = std::move(f);
+  }
   order_and_check(m.tensors, hp, where);
   return m;
 }
