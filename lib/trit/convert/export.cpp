@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "trit/convert/names.h"
 #include "trit/convert/tokenizer_json.h"
 #include "trit/core/error.h"
 #include "trit/core/half.h"
@@ -22,7 +23,8 @@ struct Encoded {
   std::vector<float> want;  // what the bytes should decode to (kept only for stats)
 };
 
-Encoded encode(const PlannedTensor& p, bool master, int n_threads, bool keep_want) {
+Encoded encode(const PlannedTensor& p, const Hparams& hp, bool gguf, int n_threads, bool keep_want) {
+  const bool master = !gguf;
   const ConvTensor& t = *p.source;
   Encoded e;
   std::vector<float> values;
@@ -33,6 +35,9 @@ Encoded encode(const PlannedTensor& p, bool master, int n_threads, bool keep_wan
   } else {
     values = master ? t.values : effective_values(t);
   }
+  // llama.cpp's llama architecture rotates interleaved pairs: reorder Q and K rows for it.
+  if (gguf && !hp.bitnet() && (is_rope_query(t.name) || is_rope_key(t.name)))
+    permute_rope_rows(values, is_rope_query(t.name) ? hp.n_heads : hp.n_kv_heads, hp.head_dim(), t.n_cols());
   e.bytes.resize(size_t(t.n_rows()) * row_size(p.type, t.n_cols()));
   try {
     quantize_rows(p.type, values.data(), t.n_rows(), t.n_cols(), reinterpret_cast<uint8_t*>(e.bytes.data()), n_threads);
@@ -170,7 +175,7 @@ std::vector<TensorStats> export_model(const ConvModel& model, const Plan& plan, 
       gw.add_tensor(p.name, uint32_t(ggml_type_id(QuantType::F32)), {1}, scale_bytes(pending_scale));
     } else {
       const bool quantized = quant_block_size(p.type) > 1 || p.type != QuantType::F32;
-      Encoded e = encode(p, !gguf, options.n_threads, options.stats && quantized);
+      Encoded e = encode(p, model.hp, gguf, options.n_threads, options.stats && quantized);
       if (options.stats && quantized) stats.push_back(measure(p, e, options.n_threads));
       pending_scale = e.scale;
       if (gguf) gw.add_tensor(p.name, uint32_t(ggml_type_id(p.type)), std::move(ne), std::move(e.bytes));
