@@ -195,3 +195,20 @@ TEST_CASE("dry run prints the plan and writes nothing; bad inputs name the file"
   r.input = dir.path() / "junk.bin";
   CHECK_THROWS_WITH(run_convert(r, out), Catch::Contains("junk.bin"));
 }
+
+TEST_CASE("q4_0 of a BitNet keeps both signs of the ternary weights symmetric", "[convert]") {
+  test::TempDir dir;
+  const auto params = test::write_test_checkpoint(dir.path() / "m.h5", test::small_config("bitnet"));
+  convert_to(dir.path() / "m.h5", dir.path() / "q.gguf", "q4_0");
+  const formats::GgufReader g(dir.path() / "q.gguf");
+  ConvTensor t;
+  t.name = "blk.0.ffn_up.weight";
+  t.shape = {512, 256};
+  t.values = params.at("layers.0.ffn.up.weight").values<float>();
+  t.ternary = true;
+  const TernaryForm f = ternary_form(t);
+  const float step = 7.0f * f16_to_float(float_to_f16(f.scale / 7.0f));
+  CHECK(std::abs(step / f.scale - 1.0f) < 1.0f / 2048);
+  const auto got = dequantized(g, t.name);
+  for (size_t i = 0; i < got.size(); ++i) REQUIRE(got[i] == float(f.codes[i]) * step);
+}

@@ -23,6 +23,25 @@ struct Encoded {
   std::vector<float> want;  // what the bytes should decode to (kept only for stats)
 };
 
+// Q4_0 of ternary weights {-s, 0, +s}. llama.cpp's reference quantizer takes d = max / -8 from
+// the signed extreme, so one sign decodes to s and the other to 7s/8 (12.5% off in half the
+// weights, block by block). Written here instead: d = s/7 in every block and nibbles 8 + 7 code,
+// so both signs decode to 7 fp16(s/7), within 2^-11 of s. Layout: fp16 d, then 16 bytes, element
+// j in the low nibble of byte j, element j + 16 in its high nibble.
+std::vector<std::byte> ternary_q4_0(const TernaryForm& f, int64_t n_rows, int64_t n_cols) {
+  const size_t n_blocks = size_t(n_rows * n_cols / 32);
+  std::vector<std::byte> out(n_blocks * 18);
+  const uint16_t d = float_to_f16(f.scale / 7.0f);
+  for (size_t b = 0; b < n_blocks; ++b) {
+    std::byte* blk = out.data() + b * 18;
+    blk[0] = std::byte(d & 0xff);
+    blk[1] = std::byte(d >> 8);
+    const int8_t* c = f.codes.data() + b * 32;
+    for (int j = 0; j < 16; ++j) blk[2 + j] = std::byte(uint8_t((8 + 7 * c[j]) | ((8 + 7 * c[j + 16]) << 4)));
+  }
+  return out;
+}
+
 Encoded encode(const PlannedTensor& p, const Hparams& hp, bool gguf, int n_threads, bool keep_want) {
   const bool master = !gguf;
   const ConvTensor& t = *p.source;
@@ -32,6 +51,12 @@ Encoded encode(const PlannedTensor& p, const Hparams& hp, bool gguf, int n_threa
     const TernaryForm f = ternary_form(t);
     values.assign(f.codes.begin(), f.codes.end());
     e.scale = f.scale;
+  } else if (gguf && p.type == QuantType::Q4_0 && t.ternary && (t.exact || !t.lossy_source())) {
+    const TernaryForm f = ternary_form(t);
+    e.bytes = ternary_q4_0(f, t.n_rows(), t.n_cols());
+    if (keep_want)
+      for (int8_t c : f.codes) e.want.push_back(float(c) * f.scale);
+    return e;
   } else {
     values = master ? t.values : effective_values(t);
   }

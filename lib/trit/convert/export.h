@@ -4,7 +4,8 @@
 // GGUF: metadata first (gguf_metadata below), then the tensors in plan order. A BitLinear
 // weight planned as ternary blocks is written as its codes (-1/0/+1) packed with block scale
 // d = 1.0 (also in all-zero blocks), followed by `<name>.scale`, F32 [1] = 1/sw; any other
-// type of a BitLinear weight stores the ternarized weights codes * (1/sw). Tensors kept in
+// type of a BitLinear weight stores the ternarized weights codes * (1/sw) (Q4_0: with the
+// symmetric block scale d = (1/sw)/7, see ternary_q4_0 in export.cpp). Tensors kept in
 // float and every other tensor store their values.
 // safetensors: Hugging Face names, row-major shapes, __metadata__ {"format": "pt",
 // "trit.hf_config": config.json text, "trit.tokenizer": tokenizer keys (tokenizer_json.h),
