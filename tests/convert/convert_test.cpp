@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include "../formats/format_test_util.h"
@@ -211,4 +212,35 @@ TEST_CASE("q4_0 of a BitNet keeps both signs of the ternary weights symmetric", 
   CHECK(std::abs(step / f.scale - 1.0f) < 1.0f / 2048);
   const auto got = dequantized(g, t.name);
   for (size_t i = 0; i < got.size(); ++i) REQUIRE(got[i] == float(f.codes[i]) * step);
+}
+
+TEST_CASE("a Hugging Face BitNet folder (shards, config.json, 1bitLLM sub-norm names) is read", "[convert]") {
+  test::TempDir dir;
+  const auto cfg = test::small_config("bitnet", 64, 128);
+  const auto params = test::random_params(cfg);
+  formats::SafetensorsWriter a, b;
+  int i = 0;
+  for (const auto& [gname, arr] : params) {
+    std::string hf = gguf_to_hf_name(gname);
+    if (hf.find("attn_sub_norm") != std::string::npos) hf.replace(hf.find("attn_sub_norm"), 13, "inner_attn_ln");
+    if (hf.find("mlp.ffn_sub_norm") != std::string::npos) hf.replace(hf.find("ffn_sub_norm"), 12, "ffn_layernorm");
+    std::vector<int64_t> shape(arr.shape.begin(), arr.shape.end());
+    ((i++ % 2) ? a : b).add_tensor(hf, DType::f32, shape, arr.bytes);
+  }
+  b.add_tensor("model.layers.0.self_attn.rotary_emb.inv_freq", DType::f32, {1}, std::vector<std::byte>(4));
+  a.write(dir.path() / "model-00001-of-00002.safetensors");
+  b.write(dir.path() / "model-00002-of-00002.safetensors");
+  CHECK_THROWS_WITH(load_safetensors_source(dir.path()), Catch::Contains("no config.json"));
+  std::ofstream(dir.path() / "config.json") << R"({"architectures": ["BitnetForCausalLM"], "hidden_size": 64,
+    "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 128,
+    "vocab_size": 256, "max_position_embeddings": 64, "rms_norm_eps": 1e-5, "hidden_act": "silu"})";
+  const ConvModel m = load_safetensors_source(dir.path());
+  CHECK(m.hp.bitnet());
+  CHECK(m.hp.tie_embeddings);
+  CHECK(m.find("blk.1.attn_sub_norm.weight")->values == params.at("blk.1.attn_sub_norm.weight").values<float>());
+  CHECK(m.find("blk.0.ffn_sub_norm.weight")->values == params.at("blk.0.ffn_sub_norm.weight").values<float>());
+  CHECK(m.find("blk.0.attn_q.weight")->ternary);
+  CHECK(m.tokenizer.size() == 0);
+  std::ofstream(dir.path() / "config.json") << R"({"architectures": ["MistralForCausalLM"]})";
+  CHECK_THROWS_WITH(load_safetensors_source(dir.path()), Catch::Contains("MistralForCausalLM"));
 }
