@@ -163,6 +163,7 @@ TEST_CASE("safetensors out and in: Hugging Face names, master weights, config an
   std::memcpy(qv.data(), st.tensor_data(q).data(), qv.size() * 4);
   CHECK(qv == params.at("layers.0.attn.q.weight").values<float>());
   CHECK(st.metadata().count("trit.hf_config") == 1);
+  CHECK(std::filesystem::exists(dir.path() / "config.json"));  // written beside it
   const ConvModel back = load_safetensors_source(dir.path() / "m.safetensors");
   CHECK(back.hp.bitnet());
   CHECK(back.hp.n_kv_heads == 2);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
 
 #include "trit/convert/source.h"
@@ -86,6 +87,20 @@ ConvertResult run_convert(const ConvertRequest& request, std::ostream& out) {
   eo.on_tensor = [&](int64_t done, int64_t) { progress.update(done); };
   result.stats = export_model(model, result.plan, result.output, eo);
   progress.finish();
+  if (po.format == OutputFormat::safetensors) {
+    // Hugging Face loaders want config.json beside the weights; never replace an existing one.
+    const std::filesystem::path cfg =
+        (result.output.has_parent_path() ? result.output.parent_path() : std::filesystem::path(".")) / "config.json";
+    if (std::filesystem::exists(cfg)) {
+      out << "note: " << cfg.string() << " exists and was left as it is (the model's config is in the file's "
+          << "trit.hf_config metadata)\n";
+    } else {
+      std::ofstream f(cfg);
+      f << hf_config(model).dump(2) << "\n";
+      TRIT_CHECK(f.good(), cfg.string(), ": cannot write");
+      out << "wrote " << cfg.string() << "\n";
+    }
+  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (request.stats) {

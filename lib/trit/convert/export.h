@@ -11,6 +11,7 @@
 // "trit.hf_config": config.json text, "trit.tokenizer": tokenizer keys (tokenizer_json.h),
 // "trit.version", "trit.training_step", "trit.source"}; BitLinear weights as their master values
 // (Hugging Face's BitNet ternarizes them in its forward with the same absmean rule).
+// run_convert (convert.h) also writes config.json beside a safetensors output when absent.
 #include <filesystem>
 #include <functional>
 #include <ostream>

@@ -3,10 +3,10 @@
 //   - a trit checkpoint (.h5), or a run folder (its checkpoints/latest);
 //   - a GGUF file of architecture bitnet or llama (tensors dequantized; a bitnet's
 //     `.scale` tensors give the exact ternary form; llama's Q/K rows are un-permuted);
-//   - a safetensors file, or a folder of them, with Hugging Face names and a config.json
-//     beside it (LlamaForCausalLM, BitNetForCausalLM, BitnetForCausalLM), or the config trit
-//     wrote into the file's __metadata__ ("trit.hf_config"). A tokenizer.json beside it (a
-//     byte-level BPE) or trit's "trit.tokenizer" metadata gives the tokenizer.
+//   - a safetensors file, or a folder of them, with Hugging Face names: the config trit wrote
+//     into the file's __metadata__ ("trit.hf_config") or else the config.json beside it
+//     (LlamaForCausalLM, BitNetForCausalLM, BitnetForCausalLM). trit's "trit.tokenizer"
+//     metadata or a tokenizer.json beside it (a byte-level BPE) gives the tokenizer.
 #include <filesystem>
 
 #include "trit/convert/model.h"

@@ -108,15 +108,17 @@ ConvModel load_safetensors_source(const std::filesystem::path& path) {
   for (const auto& f : files) readers.push_back(std::make_unique<formats::SafetensorsReader>(f));
   const auto& meta0 = readers.front()->metadata();
 
+  // A file trit wrote carries its own config (authoritative: a config.json beside it may
+  // belong to another model in the same folder).
   nlohmann::json config;
-  if (std::filesystem::exists(folder / "config.json")) {
-    config = read_json_file(folder / "config.json");
-  } else if (meta0.count("trit.hf_config")) {
+  if (meta0.count("trit.hf_config")) {
     try {
       config = nlohmann::json::parse(meta0.at("trit.hf_config"));
     } catch (const nlohmann::json::exception& e) {
       fail(files.front().string(), ": metadata trit.hf_config is not JSON: ", e.what());
     }
+  } else if (std::filesystem::exists(folder / "config.json")) {
+    config = read_json_file(folder / "config.json");
   } else {
     fail(where, ": no config.json beside the safetensors file(s) (Hugging Face models ship one)");
   }
