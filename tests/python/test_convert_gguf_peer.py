@@ -2,7 +2,6 @@
 is read by them, their dequantized tensors equal what trit-convert's own reader gets back,
 ternary tensors hold exactly training's ternarized weights (codes in unit blocks times the
 .scale tensor), and metadata keys have the types llama.cpp checks."""
-from pathlib import Path
 
 import gguf
 import h5py
@@ -92,10 +91,11 @@ def test_gguf_package_reads_and_dequantizes_like_trit(model, typ):
 def test_token_embedding_follows_the_type_policy(model):
     d, ckpt, _ = model
     for typ, want in [("tq2_0", "Q4_K"), ("q8_0", "Q8_0"), ("f16", "F16")]:
-        _, ts = tensors(convert(ckpt, d / f"e-{typ}.gguf", typ) and d / f"e-{typ}.gguf")
+        convert(ckpt, d / f"e-{typ}.gguf", typ)
+        _, ts = tensors(d / f"e-{typ}.gguf")
         assert ts["token_embd.weight"][0].name == want, typ
-    _, ts = tensors(convert(ckpt, d / "e-keep.gguf", "tq1_0", "--embedding-type", "q8_0", "--keep", r"blk\.0\.ffn_up\.weight")
-                    and d / "e-keep.gguf")
+    convert(ckpt, d / "e-keep.gguf", "tq1_0", "--embedding-type", "q8_0", "--keep", r"blk\.0\.ffn_up\.weight")
+    _, ts = tensors(d / "e-keep.gguf")
     assert ts["token_embd.weight"][0].name == "Q8_0"
     assert ts["blk.0.ffn_up.weight"][0].name == "F32" and "blk.0.ffn_up.scale" not in ts
     assert ts["blk.0.ffn_down.weight"][0].name == "TQ1_0"

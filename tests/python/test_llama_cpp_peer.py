@@ -8,17 +8,14 @@ Also: a trit `transformer` exported as llama.cpp's `llama` (Q/K rows permuted fo
 interleaved RoPE) gives the same perplexity in F32; llama.cpp's tokenizer maps text to the byte
 ids trit uses; greedy generation from the GGUF runs."""
 import re
-import subprocess
-from pathlib import Path
 
 import h5py
+import llama_cpp  # built from source by pip: scripts/requirements-test.txt
 import numpy as np
 import pytest
 
 from convert_util import make_dataset, train
 from peer_util import bin_path, run
-
-import llama_cpp  # noqa: E402  (required: scripts/requirements-test.txt)
 
 SEQ = 64
 BITNET = ["--model.d_model=256", "--model.n_layers=2", "--model.n_heads=4", "--model.n_kv_heads=2",
