@@ -18,6 +18,19 @@ void for_rows(ThreadPool* pool, size_t n, Fn&& fn) {
 
 constexpr size_t kKeyTile = 64;  // keys scored per tile of the online softmax
 
+// Dot product with 8 independent partial sums, so the compiler can keep them in vector lanes
+// (a single running sum is a serial dependency it may not reorder).
+inline float dot8(const float* a, const float* b, size_t n) {
+  float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (size_t k = 0; k < 8; ++k) part[k] += a[i + k] * b[i + k];
+  }
+  float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+  for (; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
 }  // namespace
 
 void rms_norm(const float* x, const float* w, size_t n_rows, size_t dim, size_t stride, float eps, float* y,
@@ -107,12 +120,13 @@ void attention(const KvLayer& cache, const AttentionShape& s, const float* q, si
                size_t pos0, float* out, size_t out_stride, ThreadPool* pool) {
   const size_t D = s.head_dim, group = s.n_heads / s.n_kv_heads;
   const float scale = 1.0f / std::sqrt(float(D));
-  // One task per (query row, head).
+  // One task per (head, query row), head-major so that the pool's contiguous chunks get
+  // similar amounts of work (later rows attend to more keys).
   for_rows(pool, n_rows * s.n_heads, [&](size_t b, size_t e, size_t) {
     float score[kKeyTile];
     float acc[kMaxHeadDim];
     for (size_t task = b; task < e; ++task) {
-      const size_t t = task / s.n_heads, h = task % s.n_heads, hk = h / group;
+      const size_t h = task / n_rows, t = task % n_rows, hk = h / group;
       const float* qh = q + t * q_stride + h * D;
       const float* kbase = cache.k.data() + hk * s.capacity * D;
       const float* vbase = cache.v.data() + hk * s.capacity * D;
@@ -123,10 +137,7 @@ void attention(const KvLayer& cache, const AttentionShape& s, const float* q, si
         const size_t nj = std::min(kKeyTile, n_keys - j0);
         float tile_max = -INFINITY;
         for (size_t j = 0; j < nj; ++j) {
-          const float* kj = kbase + (j0 + j) * D;
-          float dot = 0;
-          for (size_t i = 0; i < D; ++i) dot += qh[i] * kj[i];
-          score[j] = dot * scale;
+          score[j] = dot8(qh, kbase + (j0 + j) * D, D) * scale;
           tile_max = std::max(tile_max, score[j]);
         }
         const float m_new = std::max(m, tile_max);

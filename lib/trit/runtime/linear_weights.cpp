@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -121,10 +122,27 @@ void LinearWeights::forward(const Int8ActivationsView& x, float* y, size_t y_str
   ternary_matmul(ternary_view(), x, y, y_stride, pool);
 }
 
-void LinearWeights::forward(const float* x, size_t n, size_t x_stride, float* y, size_t y_stride) const {
+void LinearWeights::forward(const float* x, size_t n, size_t x_stride, float* y, size_t y_stride,
+                            ThreadPool* pool) const {
   TRIT_CHECK(!ternary_, "LinearWeights: float input given to a ternary weight");
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), int(rows_), int(cols_), 1.0f, x, int(x_stride),
-              dense_.data(), int(cols_), 0.0f, y, int(y_stride));
+  dense_matmul(dense_.data(), rows_, cols_, x, n, x_stride, y, y_stride, pool);
+}
+
+void dense_matmul(const float* w, size_t rows, size_t cols, const float* x, size_t n, size_t x_stride, float* y,
+                  size_t y_stride, ThreadPool* pool) {
+  // Output rows in blocks of 64 over the pool; each block one single-threaded BLAS call.
+  constexpr size_t kBlock = 64;
+  const size_t n_blocks = (rows + kBlock - 1) / kBlock;
+  auto run = [&](size_t b, size_t e, size_t) {
+    const size_t r0 = b * kBlock, r1 = std::min(rows, e * kBlock);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), int(r1 - r0), int(cols), 1.0f, x, int(x_stride),
+                w + r0 * cols, int(cols), 0.0f, y + r0, int(y_stride));
+  };
+  if (pool == nullptr || n_blocks < 2) {
+    run(0, n_blocks, 0);
+  } else {
+    pool->parallel_for(0, n_blocks, run);
+  }
 }
 
 }  // namespace trit::runtime

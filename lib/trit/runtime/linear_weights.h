@@ -44,7 +44,7 @@ class LinearWeights {
   // float(dot) / (sx * sw)).
   void forward(const Int8ActivationsView& x, float* y, size_t y_stride, ThreadPool* pool) const;
   // Dense only: y = x Wᵀ for n rows of x (row stride x_stride).
-  void forward(const float* x, size_t n, size_t x_stride, float* y, size_t y_stride) const;
+  void forward(const float* x, size_t n, size_t x_stride, float* y, size_t y_stride, ThreadPool* pool) const;
 
  private:
   bool ternary_ = false;
@@ -53,5 +53,11 @@ class LinearWeights {
   float sw_ = 1.0f;
   std::vector<float> dense_;
 };
+
+// y = x Wᵀ for a float32 W [rows, cols]: output rows split over the pool, each slice one BLAS
+// call. The runtime runs OpenBLAS single-threaded (RuntimeModel sets it) so that its threads
+// do not compete with the pool's.
+void dense_matmul(const float* w, size_t rows, size_t cols, const float* x, size_t n, size_t x_stride, float* y,
+                  size_t y_stride, ThreadPool* pool);
 
 }  // namespace trit::runtime

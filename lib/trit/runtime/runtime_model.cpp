@@ -42,6 +42,7 @@ std::vector<float> load_floats(const formats::GgufReader& reader, const std::str
 
 RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptions& options)
     : pool_(options.n_threads) {
+  openblas_set_num_threads(1);  // dense products run inside the pool (dense_matmul)
   formats::GgufReader reader(path);
   for (const auto& t : reader.tensors()) advise(reader.tensor_data(t), MADV_WILLNEED | MADV_SEQUENTIAL);
   hp_ = read_hparams(reader);
@@ -62,25 +63,28 @@ RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptio
   }
   attn_shape_ = {size_t(hp_.n_heads), size_t(hp_.n_kv_heads), size_t(hp_.head_dim()), n_ctx_};
   layers_.resize(size_t(hp_.n_layers));
-  for (int64_t i = 0; i < hp_.n_layers; ++i) {
-    Layer& l = layers_[size_t(i)];
-    const std::string p = "blk." + std::to_string(i) + ".";
-    l.attn_norm = load_floats(reader, p + "attn_norm.weight", 1, d);
-    l.ffn_norm = load_floats(reader, p + "ffn_norm.weight", 1, d);
-    if (bitnet) {
-      l.attn_sub_norm = load_floats(reader, p + "attn_sub_norm.weight", 1, d);
-      l.ffn_sub_norm = load_floats(reader, p + "ffn_sub_norm.weight", 1, ff);
+  // Layers are repacked in parallel (each reads its own tensors from the map).
+  pool_.parallel_for(0, layers_.size(), [&](size_t begin, size_t end, size_t) {
+    for (size_t i = begin; i < end; ++i) {
+      Layer& l = layers_[i];
+      const std::string p = "blk." + std::to_string(i) + ".";
+      l.attn_norm = load_floats(reader, p + "attn_norm.weight", 1, d);
+      l.ffn_norm = load_floats(reader, p + "ffn_norm.weight", 1, d);
+      if (bitnet) {
+        l.attn_sub_norm = load_floats(reader, p + "attn_sub_norm.weight", 1, d);
+        l.ffn_sub_norm = load_floats(reader, p + "ffn_sub_norm.weight", 1, ff);
+      }
+      l.q = LinearWeights::load(reader, p + "attn_q.weight", d, d, bitnet);
+      l.k = LinearWeights::load(reader, p + "attn_k.weight", dkv, d, bitnet);
+      l.v = LinearWeights::load(reader, p + "attn_v.weight", dkv, d, bitnet);
+      l.o = LinearWeights::load(reader, p + "attn_output.weight", d, d, bitnet);
+      l.gate = LinearWeights::load(reader, p + "ffn_gate.weight", ff, d, bitnet);
+      l.up = LinearWeights::load(reader, p + "ffn_up.weight", ff, d, bitnet);
+      l.down = LinearWeights::load(reader, p + "ffn_down.weight", d, ff, bitnet);
+      l.kv.k.assign(size_t(hp_.n_kv_heads) * n_ctx_ * size_t(hp_.head_dim()), 0.0f);
+      l.kv.v.assign(l.kv.k.size(), 0.0f);
     }
-    l.q = LinearWeights::load(reader, p + "attn_q.weight", d, d, bitnet);
-    l.k = LinearWeights::load(reader, p + "attn_k.weight", dkv, d, bitnet);
-    l.v = LinearWeights::load(reader, p + "attn_v.weight", dkv, d, bitnet);
-    l.o = LinearWeights::load(reader, p + "attn_output.weight", d, d, bitnet);
-    l.gate = LinearWeights::load(reader, p + "ffn_gate.weight", ff, d, bitnet);
-    l.up = LinearWeights::load(reader, p + "ffn_up.weight", ff, d, bitnet);
-    l.down = LinearWeights::load(reader, p + "ffn_down.weight", d, ff, bitnet);
-    l.kv.k.assign(size_t(hp_.n_kv_heads) * n_ctx_ * size_t(hp_.head_dim()), 0.0f);
-    l.kv.v.assign(l.kv.k.size(), 0.0f);
-  }
+  });
   rope_ = RopeTable(n_ctx_, size_t(hp_.head_dim()), double(hp_.rope_theta));
 
   const size_t B = max_batch_, wide = size_t(std::max(d, ff));
@@ -154,7 +158,7 @@ void RuntimeModel::project(std::initializer_list<std::pair<const LinearWeights*,
       }
       in = fake_.data();
     }
-    w->forward(in, n, cols, y, w->rows());
+    w->forward(in, n, cols, y, w->rows(), &pool_);
   }
 }
 
@@ -208,10 +212,9 @@ std::span<const float> RuntimeModel::forward(std::span<const int32_t> tokens, si
   const size_t first = all_logits ? 0 : n - 1, rows = n - first;
   rms_norm(x_.data() + first * d, output_norm_.data(), rows, d, d, eps, xn_.data(), &pool_);
   if (tied_) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(rows), int(V), int(d), 1.0f, xn_.data(), int(d),
-                tok_embd_.data(), int(d), 0.0f, logits_.data(), int(V));
+    dense_matmul(tok_embd_.data(), V, d, xn_.data(), rows, d, logits_.data(), V, &pool_);
   } else {
-    output_.forward(xn_.data(), rows, d, logits_.data(), V);
+    output_.forward(xn_.data(), rows, d, logits_.data(), V, &pool_);
   }
   return {logits_.data(), rows * V};
 }
