@@ -14,6 +14,7 @@
 #include "trit/data/sampler.h"
 #include "trit/runtime/runtime_eval.h"
 #include "trit/runtime/runtime_model.h"
+#include "trit/runtime/speculative.h"
 #include "trit/telemetry/progress.h"
 #include "trit/train/checkpoint_io.h"
 #include "trit/train/eval_bench.h"
@@ -30,6 +31,7 @@ const char* kExamples = R"(examples:
   trit-eval model.gguf --data data.h5 --seq-len 256           # the same numbers on the runtime
   trit-eval model.gguf --prompt "ROMEO:" --temperature 0 --threads 2
   trit-eval model.gguf --bench --threads 2
+  trit-eval model.gguf --prompt "ROMEO:" --temperature 0 --speculative-layers 2 --draft 4
 MODEL is a checkpoint (.h5), a run folder (its latest checkpoint) or a GGUF file (.gguf) of the
 bitnet or llama architecture. For a GGUF the default --seq-len is the file's context length.
 )";
@@ -50,6 +52,7 @@ struct EvalArgs {
   int64_t seq_len = 0, batch_size = 8, max_windows = -1, max_new = 128, threads = 0;
   trit::train::SamplingOptions sampling;
   bool bench = false;
+  size_t speculative_layers = 0, draft_tokens = 4;
 };
 
 // A progress bar on a terminal (nothing otherwise), started at the first report.
@@ -113,14 +116,33 @@ int run_gguf(const std::filesystem::path& path, EvalArgs& a) {
     const auto ids = tokenizer->encode(a.prompt);
     std::cout << a.prompt << std::flush;
     trit::train::GenerationStats stats;
-    trit::runtime::generate(model, ids, a.max_new, a.sampling,
-                            [&](int32_t id) { std::cout << tokenizer->decode(std::span<const int32_t>(&id, 1)) << std::flush; },
-                            &stats);
-    std::cout << "\n" << std::flush;
+    auto print_token = [&](int32_t id) { std::cout << tokenizer->decode(std::span<const int32_t>(&id, 1)) << std::flush; };
+    auto rate = [](int64_t n, double s) { return s > 0 ? double(n) / s : 0.0; };
+    if (a.speculative_layers == 0) {
+      trit::runtime::generate(model, ids, a.max_new, a.sampling, print_token, &stats);
+      std::cout << "\n" << std::flush;
+    } else {
+      trit::runtime::SpeculativeStats spec;
+      const auto out = trit::runtime::generate_speculative(model, ids, a.max_new, a.sampling,
+                                                           {a.speculative_layers, a.draft_tokens}, print_token, &stats,
+                                                           &spec);
+      std::cout << "\n" << std::flush;
+      // The baseline: plain generation of the same tokens (its output is identical by design).
+      trit::train::GenerationStats plain_stats;
+      const auto plain = trit::runtime::generate(model, ids, a.max_new, a.sampling, {}, &plain_stats);
+      const double spec_rate = rate(stats.generated_tokens, stats.generation_seconds);
+      const double plain_rate = rate(plain_stats.generated_tokens, plain_stats.generation_seconds);
+      std::fprintf(stderr,
+                   "[speculative: %zu draft layers, up to %zu draft tokens: acceptance %.1f%% (%lld of %lld), %lld "
+                   "verification passes; generation %.1f tokens/s vs plain %.1f tokens/s: speedup %.2fx; output %s]\n",
+                   a.speculative_layers, a.draft_tokens, 100.0 * spec.acceptance(), (long long)spec.accepted,
+                   (long long)spec.drafted, (long long)spec.verify_passes, spec_rate, plain_rate,
+                   plain_rate > 0 ? spec_rate / plain_rate : 0.0, out == plain ? "identical to plain generation" : "DIFFERS");
+      TRIT_CHECK(out == plain, "speculative decoding gave other tokens than plain generation (a bug)");
+    }
     std::fprintf(stderr, "[%lld prompt tokens, %lld generated, prompt %.1f tokens/s, generation %.1f tokens/s]\n",
                  (long long)stats.prompt_tokens, (long long)stats.generated_tokens,
-                 stats.prompt_seconds > 0 ? double(stats.prompt_tokens) / stats.prompt_seconds : 0.0,
-                 stats.generation_seconds > 0 ? double(stats.generated_tokens) / stats.generation_seconds : 0.0);
+                 rate(stats.prompt_tokens, stats.prompt_seconds), rate(stats.generated_tokens, stats.generation_seconds));
     did_something = true;
   }
   if (a.bench) {
@@ -155,6 +177,10 @@ int main(int argc, char** argv) {
   app.add_option("--seed", a.sampling.seed, "sampling seed");
   app.add_flag("--bench", a.bench, "measure prompt processing and generation tokens/s");
   app.add_option("--threads", a.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--speculative-layers", a.speculative_layers,
+                 "GGUF --prompt: self-speculative decoding, drafting with the first L layers (0: off)");
+  app.add_option("--draft", a.draft_tokens, "tokens drafted per verification pass (with --speculative-layers)")
+      ->check(CLI::PositiveNumber);
   app.set_version_flag("--version", std::string("trit-eval ") + TRIT_VERSION);
   try {
     app.parse(argc, argv);
@@ -164,6 +190,7 @@ int main(int argc, char** argv) {
   try {
     const auto path = resolve_model(model_arg);
     if (path.extension() == ".gguf") return run_gguf(path, a);
+    TRIT_CHECK(a.speculative_layers == 0, "--speculative-layers needs a .gguf model (the CPU runtime)");
     if (a.threads > 0) trit::set_num_threads(int(a.threads));
     trit::train::LoadedModel loaded = trit::train::load_model_checkpoint(path);
     auto& model = *loaded.model;
