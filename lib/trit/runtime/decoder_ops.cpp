@@ -4,6 +4,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "trit/runtime/cpu_features.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define TRIT_HAVE_X86_KERNELS 1
+#endif
+
 namespace trit::runtime {
 namespace {
 
@@ -18,14 +24,17 @@ void for_rows(ThreadPool* pool, size_t n, Fn&& fn) {
 
 constexpr size_t kKeyTile = 64;  // keys scored per tile of the online softmax
 
-// Dot product with 8 independent partial sums, so the compiler can keep them in vector lanes
-// (a single running sum is a serial dependency it may not reorder).
-inline float dot8(const float* a, const float* b, size_t n) {
-  float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+// Dot product with 32 independent partial sums, so the compiler keeps them in vector lanes
+// (a single running sum is a serial dependency it may not reorder) with several independent
+// chains per vector width.
+__attribute__((always_inline)) inline float dot8(const float* a, const float* b, size_t n) {
+  float part[32] = {};
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    for (size_t k = 0; k < 8; ++k) part[k] += a[i + k] * b[i + k];
+  for (; i + 32 <= n; i += 32) {
+    for (size_t k = 0; k < 32; ++k) part[k] += a[i + k] * b[i + k];
   }
+  for (size_t k = 0; k < 16; ++k) part[k] += part[k + 16];
+  for (size_t k = 0; k < 8; ++k) part[k] += part[k + 8];
   float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
   for (; i < n; ++i) s += a[i] * b[i];
   return s;
@@ -116,47 +125,88 @@ void kv_append(KvLayer& cache, const AttentionShape& s, const float* k, const fl
   }
 }
 
+namespace {
+
+// The attention of one (head, query row) task; always inlined into the per-CPU-level loops
+// below so the compiler vectorises dot8 and the accumulation for that level.
+__attribute__((always_inline)) inline void attend_one(const KvLayer& cache, const AttentionShape& s,
+                                                      const float* qh, size_t n_keys, size_t hk, float scale,
+                                                      float* o) {
+  const size_t D = s.head_dim;
+  const float* kbase = cache.k.data() + hk * s.capacity * D;
+  const float* vbase = cache.v.data() + hk * s.capacity * D;
+  float score[kKeyTile];
+  float acc[kMaxHeadDim];
+  float m = -INFINITY, l = 0;
+  std::fill_n(acc, D, 0.0f);
+  for (size_t j0 = 0; j0 < n_keys; j0 += kKeyTile) {
+    const size_t nj = std::min(kKeyTile, n_keys - j0);
+    float tile_max = -INFINITY;
+    for (size_t j = 0; j < nj; ++j) {
+      score[j] = dot8(qh, kbase + (j0 + j) * D, D) * scale;
+      tile_max = std::max(tile_max, score[j]);
+    }
+    const float m_new = std::max(m, tile_max);
+    const float correction = std::exp(m - m_new);
+    l *= correction;
+    for (size_t i = 0; i < D; ++i) acc[i] *= correction;
+    for (size_t j = 0; j < nj; ++j) {
+      const float p = std::exp(score[j] - m_new);
+      l += p;
+      const float* vj = vbase + (j0 + j) * D;
+      for (size_t i = 0; i < D; ++i) acc[i] += p * vj[i];
+    }
+    m = m_new;
+  }
+  const float inv = 1.0f / l;
+  for (size_t i = 0; i < D; ++i) o[i] = acc[i] * inv;
+}
+
+struct AttentionArgs {
+  const KvLayer* cache;
+  const AttentionShape* s;
+  const float* q;
+  size_t q_stride, n_rows, pos0;
+  float* out;
+  size_t out_stride;
+};
+
+// Tasks [b, e): task = head * n_rows + row (head-major, so that the pool's contiguous chunks
+// get similar amounts of work: later rows attend to more keys).
+__attribute__((always_inline)) inline void attend_tasks(const AttentionArgs& a, size_t b, size_t e) {
+  const AttentionShape& s = *a.s;
+  const size_t group = s.n_heads / s.n_kv_heads;
+  const float scale = 1.0f / std::sqrt(float(s.head_dim));
+  for (size_t task = b; task < e; ++task) {
+    const size_t h = task / a.n_rows, t = task % a.n_rows;
+    attend_one(*a.cache, s, a.q + t * a.q_stride + h * s.head_dim, a.pos0 + t + 1, h / group, scale,
+               a.out + t * a.out_stride + h * s.head_dim);
+  }
+}
+
+void attend_tasks_scalar(const AttentionArgs& a, size_t b, size_t e) { attend_tasks(a, b, e); }
+#ifdef TRIT_HAVE_X86_KERNELS
+__attribute__((target("avx2,fma"))) void attend_tasks_avx2(const AttentionArgs& a, size_t b, size_t e) {
+  attend_tasks(a, b, e);
+}
+__attribute__((target("avx512f,avx512bw,avx512vl,fma"))) void attend_tasks_avx512(const AttentionArgs& a, size_t b,
+                                                                                  size_t e) {
+  attend_tasks(a, b, e);
+}
+#endif
+
+}  // namespace
+
 void attention(const KvLayer& cache, const AttentionShape& s, const float* q, size_t q_stride, size_t n_rows,
                size_t pos0, float* out, size_t out_stride, ThreadPool* pool) {
-  const size_t D = s.head_dim, group = s.n_heads / s.n_kv_heads;
-  const float scale = 1.0f / std::sqrt(float(D));
-  // One task per (head, query row), head-major so that the pool's contiguous chunks get
-  // similar amounts of work (later rows attend to more keys).
-  for_rows(pool, n_rows * s.n_heads, [&](size_t b, size_t e, size_t) {
-    float score[kKeyTile];
-    float acc[kMaxHeadDim];
-    for (size_t task = b; task < e; ++task) {
-      const size_t h = task / n_rows, t = task % n_rows, hk = h / group;
-      const float* qh = q + t * q_stride + h * D;
-      const float* kbase = cache.k.data() + hk * s.capacity * D;
-      const float* vbase = cache.v.data() + hk * s.capacity * D;
-      const size_t n_keys = pos0 + t + 1;
-      float m = -INFINITY, l = 0;
-      std::fill_n(acc, D, 0.0f);
-      for (size_t j0 = 0; j0 < n_keys; j0 += kKeyTile) {
-        const size_t nj = std::min(kKeyTile, n_keys - j0);
-        float tile_max = -INFINITY;
-        for (size_t j = 0; j < nj; ++j) {
-          score[j] = dot8(qh, kbase + (j0 + j) * D, D) * scale;
-          tile_max = std::max(tile_max, score[j]);
-        }
-        const float m_new = std::max(m, tile_max);
-        const float correction = std::exp(m - m_new);
-        l *= correction;
-        for (size_t i = 0; i < D; ++i) acc[i] *= correction;
-        for (size_t j = 0; j < nj; ++j) {
-          const float p = std::exp(score[j] - m_new);
-          l += p;
-          const float* vj = vbase + (j0 + j) * D;
-          for (size_t i = 0; i < D; ++i) acc[i] += p * vj[i];
-        }
-        m = m_new;
-      }
-      float* o = out + t * out_stride + h * D;
-      const float inv = 1.0f / l;
-      for (size_t i = 0; i < D; ++i) o[i] = acc[i] * inv;
-    }
-  });
+  const AttentionArgs args{&cache, &s, q, q_stride, n_rows, pos0, out, out_stride};
+  auto kernel = attend_tasks_scalar;
+#ifdef TRIT_HAVE_X86_KERNELS
+  const CpuLevel level = active_cpu_level();
+  if (level == CpuLevel::avx512) kernel = attend_tasks_avx512;
+  if (level == CpuLevel::avx2) kernel = attend_tasks_avx2;
+#endif
+  for_rows(pool, n_rows * s.n_heads, [&](size_t b, size_t e, size_t) { kernel(args, b, e); });
 }
 
 }  // namespace trit::runtime
