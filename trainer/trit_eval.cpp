@@ -53,6 +53,7 @@ struct EvalArgs {
   trit::train::SamplingOptions sampling;
   bool bench = false;
   size_t speculative_layers = 0, draft_tokens = 4;
+  std::string kv_cache = "f32";
 };
 
 // A progress bar on a terminal (nothing otherwise), started at the first report.
@@ -81,6 +82,7 @@ void print_eval(const std::string& split, int64_t seq_len, const trit::train::Ev
 int run_gguf(const std::filesystem::path& path, EvalArgs& a) {
   trit::runtime::RuntimeOptions ro;
   ro.n_threads = size_t(a.threads);
+  ro.kv_f16 = a.kv_cache == "f16";
   trit::runtime::RuntimeModel model(path, ro);
   const auto& hp = model.hparams();
   std::unique_ptr<trit::data::Tokenizer> tokenizer;
@@ -179,6 +181,10 @@ int main(int argc, char** argv) {
   app.add_option("--threads", a.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--speculative-layers", a.speculative_layers,
                  "GGUF --prompt: self-speculative decoding, drafting with the first L layers (0: off)");
+  app.add_option("--kv-cache", a.kv_cache,
+                 "GGUF: KV cache type; f16 halves attention memory traffic, f32 (default) keeps results equal to the "
+                 "training side")
+      ->check(CLI::IsMember({"f32", "f16"}));
   app.add_option("--draft", a.draft_tokens, "tokens drafted per verification pass (with --speculative-layers)")
       ->check(CLI::PositiveNumber);
   app.set_version_flag("--version", std::string("trit-eval ") + TRIT_VERSION);

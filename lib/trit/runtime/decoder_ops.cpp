@@ -7,8 +7,15 @@
 #include "trit/runtime/cpu_features.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
+// GCC 12's AVX-512 intrinsics pass self-initialised _mm*_undefined_* values as merge
+// sources, which -Wuninitialized flags once inlined; the values are never read.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
 #define TRIT_HAVE_X86_KERNELS 1
 #endif
+
+#include "trit/core/half.h"
 
 namespace trit::runtime {
 namespace {
@@ -119,8 +126,17 @@ void kv_append(KvLayer& cache, const AttentionShape& s, const float* k, const fl
   for (size_t t = 0; t < n_rows; ++t) {
     for (size_t h = 0; h < s.n_kv_heads; ++h) {
       const size_t at = (h * s.capacity + pos0 + t) * s.head_dim;
-      std::memcpy(cache.k.data() + at, k + t * kv_stride + h * s.head_dim, s.head_dim * sizeof(float));
-      std::memcpy(cache.v.data() + at, v + t * kv_stride + h * s.head_dim, s.head_dim * sizeof(float));
+      const float* kr = k + t * kv_stride + h * s.head_dim;
+      const float* vr = v + t * kv_stride + h * s.head_dim;
+      if (cache.half) {
+        for (size_t i = 0; i < s.head_dim; ++i) {
+          cache.k16[at + i] = float_to_f16(kr[i]);
+          cache.v16[at + i] = float_to_f16(vr[i]);
+        }
+      } else {
+        std::memcpy(cache.k.data() + at, kr, s.head_dim * sizeof(float));
+        std::memcpy(cache.v.data() + at, vr, s.head_dim * sizeof(float));
+      }
     }
   }
 }
@@ -129,12 +145,55 @@ namespace {
 
 // The attention of one (head, query row) task; always inlined into the per-CPU-level loops
 // below so the compiler vectorises dot8 and the accumulation for that level.
+enum class Isa { scalar, avx2, avx512 };
+
+// n float16 values to float32 (exact), one function per level (called once per key row).
+void halves_scalar(const uint16_t* h, size_t n, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = f16_to_float(h[i]);
+}
+#ifdef TRIT_HAVE_X86_KERNELS
+__attribute__((target("avx2,f16c"))) void halves_avx2(const uint16_t* h, size_t n, float* out) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i))));
+  }
+  for (; i < n; ++i) out[i] = f16_to_float(h[i]);
+}
+__attribute__((target("avx512f"))) void halves_avx512(const uint16_t* h, size_t n, float* out) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    _mm512_storeu_ps(out + i, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i))));
+  }
+  for (; i < n; ++i) out[i] = f16_to_float(h[i]);
+}
+#endif
+
+template <Isa kIsa>
+__attribute__((always_inline)) inline void halves_to_floats(const uint16_t* h, size_t n, float* out) {
+#ifdef TRIT_HAVE_X86_KERNELS
+  if constexpr (kIsa == Isa::avx512) return halves_avx512(h, n, out);
+  if constexpr (kIsa == Isa::avx2) return halves_avx2(h, n, out);
+#endif
+  halves_scalar(h, n, out);
+}
+
+template <Isa kIsa>
 __attribute__((always_inline)) inline void attend_one(const KvLayer& cache, const AttentionShape& s,
                                                       const float* qh, size_t n_keys, size_t hk, float scale,
                                                       float* o) {
   const size_t D = s.head_dim;
-  const float* kbase = cache.k.data() + hk * s.capacity * D;
-  const float* vbase = cache.v.data() + hk * s.capacity * D;
+  const size_t base = hk * s.capacity * D;
+  float krow[kMaxHeadDim], vrow[kMaxHeadDim];
+  auto key = [&](size_t j) -> const float* {
+    if (!cache.half) return cache.k.data() + base + j * D;
+    halves_to_floats<kIsa>(cache.k16.data() + base + j * D, D, krow);
+    return krow;
+  };
+  auto value = [&](size_t j) -> const float* {
+    if (!cache.half) return cache.v.data() + base + j * D;
+    halves_to_floats<kIsa>(cache.v16.data() + base + j * D, D, vrow);
+    return vrow;
+  };
   float score[kKeyTile];
   float acc[kMaxHeadDim];
   float m = -INFINITY, l = 0;
@@ -143,7 +202,7 @@ __attribute__((always_inline)) inline void attend_one(const KvLayer& cache, cons
     const size_t nj = std::min(kKeyTile, n_keys - j0);
     float tile_max = -INFINITY;
     for (size_t j = 0; j < nj; ++j) {
-      score[j] = dot8(qh, kbase + (j0 + j) * D, D) * scale;
+      score[j] = dot8(qh, key(j0 + j), D) * scale;
       tile_max = std::max(tile_max, score[j]);
     }
     const float m_new = std::max(m, tile_max);
@@ -153,7 +212,7 @@ __attribute__((always_inline)) inline void attend_one(const KvLayer& cache, cons
     for (size_t j = 0; j < nj; ++j) {
       const float p = std::exp(score[j] - m_new);
       l += p;
-      const float* vj = vbase + (j0 + j) * D;
+      const float* vj = value(j0 + j);
       for (size_t i = 0; i < D; ++i) acc[i] += p * vj[i];
     }
     m = m_new;
@@ -173,25 +232,26 @@ struct AttentionArgs {
 
 // Tasks [b, e): task = head * n_rows + row (head-major, so that the pool's contiguous chunks
 // get similar amounts of work: later rows attend to more keys).
+template <Isa kIsa>
 __attribute__((always_inline)) inline void attend_tasks(const AttentionArgs& a, size_t b, size_t e) {
   const AttentionShape& s = *a.s;
   const size_t group = s.n_heads / s.n_kv_heads;
   const float scale = 1.0f / std::sqrt(float(s.head_dim));
   for (size_t task = b; task < e; ++task) {
     const size_t h = task / a.n_rows, t = task % a.n_rows;
-    attend_one(*a.cache, s, a.q + t * a.q_stride + h * s.head_dim, a.pos0 + t + 1, h / group, scale,
+    attend_one<kIsa>(*a.cache, s, a.q + t * a.q_stride + h * s.head_dim, a.pos0 + t + 1, h / group, scale,
                a.out + t * a.out_stride + h * s.head_dim);
   }
 }
 
-void attend_tasks_scalar(const AttentionArgs& a, size_t b, size_t e) { attend_tasks(a, b, e); }
+void attend_tasks_scalar(const AttentionArgs& a, size_t b, size_t e) { attend_tasks<Isa::scalar>(a, b, e); }
 #ifdef TRIT_HAVE_X86_KERNELS
-__attribute__((target("avx2,fma"))) void attend_tasks_avx2(const AttentionArgs& a, size_t b, size_t e) {
-  attend_tasks(a, b, e);
+__attribute__((target("avx2,fma,f16c"))) void attend_tasks_avx2(const AttentionArgs& a, size_t b, size_t e) {
+  attend_tasks<Isa::avx2>(a, b, e);
 }
-__attribute__((target("avx512f,avx512bw,avx512vl,fma"))) void attend_tasks_avx512(const AttentionArgs& a, size_t b,
-                                                                                  size_t e) {
-  attend_tasks(a, b, e);
+__attribute__((target("avx512f,avx512bw,avx512vl,fma,f16c"))) void attend_tasks_avx512(const AttentionArgs& a,
+                                                                                       size_t b, size_t e) {
+  attend_tasks<Isa::avx512>(a, b, e);
 }
 #endif
 

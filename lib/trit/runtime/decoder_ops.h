@@ -42,9 +42,25 @@ void rope_interleaved(float* x, size_t n_rows, size_t stride, size_t n_heads, si
 // g[t][j] = silu(g[t][j]) * u[t][j].
 void swiglu(float* g, const float* u, size_t n_rows, size_t dim, size_t stride, ThreadPool* pool);
 
-// One layer's cached keys and values: [n_kv_heads][capacity][head_dim] each.
+// One layer's cached keys and values: [n_kv_heads][capacity][head_dim] each, float32, or
+// float16 (RNE; half the memory traffic of attention, as llama.cpp's default cache) when
+// `half` is set (then k16/v16 are used).
 struct KvLayer {
+  bool half = false;
   std::vector<float> k, v;
+  std::vector<uint16_t> k16, v16;
+
+  void allocate(size_t n, bool f16) {
+    half = f16;
+    if (f16) {
+      k16.assign(n, 0);
+      v16.assign(n, 0);
+    } else {
+      k.assign(n, 0.0f);
+      v.assign(n, 0.0f);
+    }
+  }
+  size_t bytes() const { return (k.size() + v.size()) * 4 + (k16.size() + v16.size()) * 2; }
 };
 
 inline constexpr size_t kMaxHeadDim = 512;

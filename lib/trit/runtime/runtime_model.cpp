@@ -81,8 +81,7 @@ RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptio
       l.gate = LinearWeights::load(reader, p + "ffn_gate.weight", ff, d, bitnet);
       l.up = LinearWeights::load(reader, p + "ffn_up.weight", ff, d, bitnet);
       l.down = LinearWeights::load(reader, p + "ffn_down.weight", d, ff, bitnet);
-      l.kv.k.assign(size_t(hp_.n_kv_heads) * n_ctx_ * size_t(hp_.head_dim()), 0.0f);
-      l.kv.v.assign(l.kv.k.size(), 0.0f);
+      l.kv.allocate(size_t(hp_.n_kv_heads) * n_ctx_ * size_t(hp_.head_dim()), options.kv_f16);
     }
   });
   rope_ = RopeTable(n_ctx_, size_t(hp_.head_dim()), double(hp_.rope_theta));
@@ -117,8 +116,9 @@ size_t RuntimeModel::weight_bytes() const {
 size_t RuntimeModel::buffer_bytes() const {
   size_t n = 0;
   for (const auto* b : {&x_, &xn_, &q_, &k_, &v_, &att_, &tmp_, &gate_, &up_, &fake_, &logits_}) n += b->size();
-  for (const Layer& l : layers_) n += l.kv.k.size() + l.kv.v.size();
-  return n * sizeof(float) + qa_.size();
+  n *= sizeof(float);
+  for (const Layer& l : layers_) n += l.kv.bytes();
+  return n + qa_.size();
 }
 
 size_t RuntimeModel::n_ternary_layers() const {

@@ -4,7 +4,7 @@
 // Load: the file is memory-mapped (madvise WILLNEED + SEQUENTIAL while it is read), its
 // hparams and tokenizer read (model_hparams.h, gguf_tokenizer.h), and every weight repacked
 // once into the form its kernel wants (linear_weights.h); the map is released afterwards.
-// All activation buffers, the KV cache (float32, n_ctx positions) and the RoPE table are
+// All activation buffers, the KV cache (float32 or float16, n_ctx positions) and the RoPE table are
 // allocated at load; forward() allocates nothing.
 //
 // Graph (docs/runtime-model.md; the reference is /work/shared/reference/llama-cpp-formats.md):
@@ -33,6 +33,8 @@ struct RuntimeOptions {
   size_t n_threads = 0;    // 0: all cores
   size_t max_batch = 256;  // tokens per forward call
   size_t n_ctx = 0;        // KV cache positions; 0: the file's context_length
+  bool kv_f16 = false;     // float16 KV cache (half the attention traffic; keys and values
+                           // rounded to fp16, so results move away from the training side)
 };
 
 class RuntimeModel {
