@@ -1,4 +1,9 @@
-// Minimal llama.cpp timing: prompt of 128 tokens in one batch, then 64 single-token decodes.
+// llama.cpp's side of the end-to-end runtime bench (bench/RESULTS.md, "Runtime end to end"),
+// through its C API: a prompt of 128 tokens in one llama_decode, then 64 single-token decodes,
+// the same token ids as trit-eval --bench. Not part of the CMake build (needs a llama.cpp build):
+//   gcc -O2 bench/llama_e2e.c -I<llama.cpp>/include -I<llama.cpp>/ggml/include -L<libdir> \
+//       -lllama -lggml -lggml-base -Wl,-rpath,<libdir> -o llama_e2e
+//   ./llama_e2e model.gguf THREADS [REPS]      prints "pp <tokens/s> tg <tokens/s>" per repetition
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
