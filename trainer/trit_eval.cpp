@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "trit/core/blas_kernels.h"
 #include "trit/core/error.h"
 #include "trit/core/parallel.h"
 #include "trit/data/dataset_file.h"
@@ -160,6 +161,7 @@ int run_gguf(const std::filesystem::path& path, EvalArgs& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  trit::select_blas_kernels(argv);
   CLI::App app{"trit-eval: evaluate, sample from and time a trit model (checkpoint or GGUF)"};
   app.footer(kExamples);
   std::string model_arg;
