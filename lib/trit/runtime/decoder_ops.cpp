@@ -15,6 +15,7 @@
 #define TRIT_HAVE_X86_KERNELS 1
 #endif
 
+#include "trit/backend/cpu/fast_exp.h"
 #include "trit/core/half.h"
 
 namespace trit::runtime {
@@ -115,7 +116,7 @@ void swiglu(float* g, const float* u, size_t n_rows, size_t dim, size_t stride, 
       const float* ur = u + t * stride;
       for (size_t j = 0; j < dim; ++j) {
         const float v = gr[j];
-        gr[j] = v * (1.0f / (1.0f + std::exp(-v))) * ur[j];
+        gr[j] = v * (1.0f / (1.0f + cpu::fast_exp(-v))) * ur[j];  // the training side's sigmoid
       }
     }
   });
@@ -206,11 +207,11 @@ __attribute__((always_inline)) inline void attend_one(const KvLayer& cache, cons
       tile_max = std::max(tile_max, score[j]);
     }
     const float m_new = std::max(m, tile_max);
-    const float correction = std::exp(m - m_new);
+    const float correction = cpu::fast_exp(m - m_new);
     l *= correction;
     for (size_t i = 0; i < D; ++i) acc[i] *= correction;
     for (size_t j = 0; j < nj; ++j) {
-      const float p = std::exp(score[j] - m_new);
+      const float p = cpu::fast_exp(score[j] - m_new);
       l += p;
       const float* vj = value(j0 + j);
       for (size_t i = 0; i < D; ++i) acc[i] += p * vj[i];

@@ -5,7 +5,8 @@
 //   RopeTable     cos/sin of pos * theta^(-2i/D), angles in double, rounded to float once
 //   rope_neox     pairs (i, i + D/2) of each head (rotate-half, bitnet / trit's training)
 //   rope_interleaved pairs (2i, 2i + 1) (llama.cpp's NORM RoPE of the llama architecture)
-//   swiglu        g = silu(g) * u, silu(v) = v / (1 + exp(-v))
+//   swiglu        g = silu(g) * u, silu(v) = v * (1 / (1 + exp(-v))) with the training side's
+//                 float exp (backend/cpu/fast_exp.h)
 //   attention     causal softmax(q kᵀ / sqrt(D)) v over a KV cache, tiled over keys with an
 //                 online (running max) softmax, grouped-query heads.
 // Shapes: T tokens; rows of d floats with a row stride.
