@@ -16,9 +16,9 @@ import subprocess
 import time
 
 
-def trit_round(trit_eval, model, threads):
-    out = subprocess.run([trit_eval, model, "--bench", "--threads", str(threads)], capture_output=True, text=True,
-                         check=True).stdout
+def trit_round(trit_eval, model, threads, extra):
+    out = subprocess.run([trit_eval, model, "--bench", "--threads", str(threads), *extra], capture_output=True,
+                         text=True, check=True).stdout
     m = re.search(r"prompt (\d+) tokens: ([0-9.]+) tokens/s \| generation (\d+) tokens: ([0-9.]+) tokens/s", out)
     assert m, out
     return float(m.group(2)), float(m.group(4))
@@ -45,6 +45,7 @@ def main():
     p.add_argument("--trit-eval", default="build/bin/trit-eval")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--kv-cache", choices=["f32", "f16"], default="f32", help="trit's KV cache type")
     a = p.parse_args()
     from llama_cpp import Llama
 
@@ -53,13 +54,14 @@ def main():
     n_vocab = llm.n_vocab()
     results = {"trit": [], "llama.cpp": []}
     for r in range(a.rounds):
-        results["trit"].append(trit_round(a.trit_eval, a.model, a.threads))
+        results["trit"].append(trit_round(a.trit_eval, a.model, a.threads, ["--kv-cache", a.kv_cache]))
         results["llama.cpp"].append(llama_round(llm, n_vocab, 128, 64))
         print(f"round {r + 1}: trit pp {results['trit'][-1][0]:.1f} tg {results['trit'][-1][1]:.1f} | "
               f"llama.cpp pp {results['llama.cpp'][-1][0]:.1f} tg {results['llama.cpp'][-1][1]:.1f} tokens/s",
               flush=True)
     med = {k: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v)) for k, v in results.items()}
-    print(f"\nmodel {os.path.basename(a.model)}, {a.threads} threads, median of {a.rounds} rounds")
+    print(f"\nmodel {os.path.basename(a.model)}, {a.threads} threads, trit KV cache {a.kv_cache}, "
+          f"median of {a.rounds} rounds")
     print(f"{'':12s} {'prompt 128 (tok/s)':>20s} {'generation 64 (tok/s)':>22s}")
     for k, (pp, tg) in med.items():
         print(f"{k:12s} {pp:20.1f} {tg:22.1f}")
