@@ -5,7 +5,8 @@
 // hparams and tokenizer read (model_hparams.h, gguf_tokenizer.h), and every weight repacked
 // once into the form its kernel wants (linear_weights.h); the map is released afterwards.
 // All activation buffers, the KV cache (float32 or float16, n_ctx positions) and the RoPE table are
-// allocated at load; forward() allocates nothing.
+// allocated at load; forward() allocates nothing. Loading sets OpenBLAS to one thread for the
+// whole process: dense products run as row slices inside the runtime's own pool.
 //
 // Graph (docs/runtime-model.md; the reference is /work/shared/reference/llama-cpp-formats.md):
 //   bitnet: BitLinear projections (per-token int8 activations, ternary weights), sub-norms
