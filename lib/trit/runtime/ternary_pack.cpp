@@ -19,9 +19,26 @@ PackedTernary::PackedTernary(size_t rows, size_t cols, float sw)
              ((cols + kTernaryGroup - 1) / kTernaryGroup * (kTernaryGroup / 4))) {
   TRIT_CHECK(std::isfinite(sw) && sw > 0, "PackedTernary: weight scale sw=", sw,
              " must be finite and positive");
-  // Real columns start at code 1 (w = 0); padding stays at code 0.
-  const std::vector<int8_t> zeros(cols, 0);
-  for (size_t r = 0; r < rows; ++r) set_row(r, zeros.data());
+  // Real columns start at code 1 (w = 0); padding stays at code 0. Every group's 64 bytes
+  // are the same for all rows: 0x55 for full groups, a partial pattern for the last one.
+  const size_t n_groups = row_bytes_ / 64;
+  uint8_t last[64];
+  const size_t valid = cols - (n_groups == 0 ? 0 : (n_groups - 1) * kTernaryGroup);
+  for (size_t m = 0; m < 64; ++m) {
+    uint8_t v = 0;
+    for (size_t n = 0; n < 4; ++n) v = uint8_t(v | (m + 64 * n < valid ? 1u << (2 * n) : 0u));
+    last[m] = v;
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t g = 0; g < n_groups; ++g) {
+      uint8_t* out = codes_.data() + ternary_group_offset(row_bytes_, r, g);
+      if (g + 1 < n_groups) {
+        std::memset(out, 0x55, 64);
+      } else {
+        std::memcpy(out, last, 64);
+      }
+    }
+  }
 }
 
 void PackedTernary::set_row(size_t row, const int8_t* w) {
@@ -166,16 +183,50 @@ int trit_of(uint8_t byte, int n) {
 
 PackedTernary repack_from_tq2_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,
                                 std::optional<float> sw) {
-  return repack_blocks(data, n_bytes, rows, cols, sw, "TQ2_0", 66,
-                       [](const uint8_t* block, int8_t* out, size_t r, size_t blk) {
-    for (size_t e = 0; e < 256; ++e) {
-      const size_t h = e / 128, m = e % 32, n = e % 128 / 32;
-      const unsigned q = (block[32 * h + m] >> (2 * n)) & 3u;
-      TRIT_CHECK(q != 3, "TQ2_0: row ", r, ", block ", blk, ", element ", e,
-                 " has the invalid code 3 (codes are 0, 1, 2)");
-      out[e] = int8_t(int(q) - 1);
+  // TQ2_0 and T2 hold the same 2-bit codes (w + 1) in different orders, so codes are moved
+  // directly: element e of a block is bits 2((e % 128) / 32) of byte 32(e / 128) + e % 32, and
+  // goes to bits 2(e / 64) of byte e % 64 of its T2 group (block = group: both are 256 wide).
+  constexpr size_t kBlock = 256, kBytes = 66;
+  TRIT_CHECK(cols % kBlock == 0, "TQ2_0: row length ", cols, " is not a multiple of 256");
+  const size_t blocks_per_row = cols / kBlock;
+  TRIT_CHECK(n_bytes == rows * blocks_per_row * kBytes, "TQ2_0: ", rows, " x ", cols, " needs ",
+             rows * blocks_per_row * kBytes, " bytes, got ", n_bytes);
+  const float scale =
+      tensor_scale_from_blocks(data, rows * blocks_per_row, blocks_per_row, kBytes, "TQ2_0", sw);
+  PackedTernary packed(rows, cols, scale);
+  uint8_t* codes = packed.mutable_codes();
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t blk = 0; blk < blocks_per_row; ++blk) {
+      const uint8_t* block = data + (r * blocks_per_row + blk) * kBytes;
+      uint16_t bits;
+      std::memcpy(&bits, block + 64, 2);
+      uint8_t* out = codes + ternary_group_offset(packed.row_bytes(), r, blk);
+      if ((bits & 0x7fff) == 0) {
+        std::memset(out, 0x55, 64);  // d = 0: every weight 0 (code 1)
+        continue;
+      }
+      unsigned bad = 0;
+      for (size_t k = 0; k < 64; ++k) bad |= block[k] & (block[k] >> 1) & 0x55u;  // a code 3
+      if (bad) {
+        for (size_t e = 0; e < kBlock; ++e) {
+          const unsigned q = (block[32 * (e / 128) + e % 32] >> (2 * (e % 128 / 32))) & 3u;
+          TRIT_CHECK(q != 3, "TQ2_0: row ", r, ", block ", blk, ", element ", e,
+                     " has the invalid code 3 (codes are 0, 1, 2)");
+        }
+      }
+      // T2 byte m (m < 64) holds elements m, m + 64, m + 128, m + 192; element e sits in
+      // TQ2_0 byte 32(e / 128) + e % 32 at shift 2((e % 128) / 32).
+      for (size_t m = 0; m < 64; ++m) {
+        uint8_t v = 0;
+        for (size_t n = 0; n < 4; ++n) {
+          const size_t e = m + 64 * n;
+          v = uint8_t(v | (((block[32 * (e / 128) + e % 32] >> (2 * (e % 128 / 32))) & 3u) << (2 * n)));
+        }
+        out[m] = v;
+      }
     }
-  });
+  }
+  return packed;
 }
 
 PackedTernary repack_from_tq1_0(const uint8_t* data, size_t n_bytes, size_t rows, size_t cols,

@@ -58,6 +58,7 @@ class PackedTernary {
   size_t size_bytes() const { return rows_padded() * row_bytes_; }
   float sw() const { return sw_; }
   const uint8_t* codes() const { return codes_.data(); }
+  uint8_t* mutable_codes() { return codes_.data(); }  // for repackers writing whole groups
   TernaryWeightsView view() const { return {codes_.data(), rows_, cols_, row_bytes_, sw_}; }
 
   int8_t get(size_t row, size_t col) const;
