@@ -2,11 +2,14 @@
 // top-1 routing, grouped execution) against a dense BitNet SwiGLU FFN holding the same total
 // number of parameters (d_ff = n_tiles * d_tile), side by side in one run: forward + backward
 // of the layer on N tokens (training), and forward alone (inference on the training graph).
-// Times are medians of interleaved repetitions, reported per token.
+// Times are medians of interleaved repetitions, reported per token: wall time, and the
+// calling thread's CPU time, which on a shared machine is the robust number when the run
+// uses one thread (OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1: all work is on that thread).
 //
 //   bench_trix_ffn [--tokens N] [--d-model C] [--d-tile F] [--tiles E] [--router R] [--reps K]
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +25,23 @@
 namespace {
 
 double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+double cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+struct Sample {
+  double wall = 0, cpu = 0;
+};
+
+template <typename Fn>
+Sample timed(Fn&& fn) {
+  const double w0 = now(), c0 = cpu_now();
+  fn();
+  return {now() - w0, cpu_now() - c0};
+}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -67,40 +87,50 @@ int main(int argc, char** argv) {
   auto train_step = [&](bool is_sparse) {
     Tensor x = x0.detach().clone();
     x.requires_grad_();
-    const double t0 = now();
-    Tensor y = is_sparse ? sparse.forward(x, ids) : dense.forward(x);
-    Tensor loss = sum(y * y);
-    const Tensor aux = is_sparse ? sparse.last_aux_loss() : Tensor();
-    if (aux.defined()) loss = loss + aux;
-    loss.backward();
-    const double dt = now() - t0;
+    const Sample s = timed([&] {
+      Tensor y = is_sparse ? sparse.forward(x, ids) : dense.forward(x);
+      Tensor loss = sum(y * y);
+      const Tensor aux = is_sparse ? sparse.last_aux_loss() : Tensor();
+      if (aux.defined()) loss = loss + aux;
+      loss.backward();
+    });
     sparse.zero_grad();
     dense.zero_grad();
-    return dt;
+    return s;
   };
   auto infer = [&](bool is_sparse) {
     NoGradGuard no_grad;
-    const double t0 = now();
-    Tensor y = is_sparse ? sparse.forward(x0, ids) : dense.forward(x0);
-    return now() - t0 + 0 * y.numel();
+    return timed([&] { (void)(is_sparse ? sparse.forward(x0, ids) : dense.forward(x0)); });
   };
   train_step(true);
   train_step(false);
-  std::vector<double> ts, td, is, id;
+  std::vector<Sample> ts, td, is, id;
   for (int64_t r = 0; r < reps; ++r) {
     ts.push_back(train_step(true));
     td.push_back(train_step(false));
     is.push_back(infer(true));
     id.push_back(infer(false));
   }
+  auto med = [](const std::vector<Sample>& v, bool cpu) {
+    std::vector<double> x;
+    for (const Sample& s : v) x.push_back(cpu ? s.cpu : s.wall);
+    return median(x);
+  };
   const double params_sparse = double(sparse.n_parameters()), params_dense = double(dense.n_parameters());
   std::printf("tokens %lld, d_model %lld, tiles %lld x d_tile %lld (router %s) vs dense d_ff %lld\n", (long long)N,
               (long long)C, (long long)E, (long long)F, router.c_str(), (long long)(E * F));
   std::printf("parameters: trix FFN %.0f, dense FFN %.0f\n", params_sparse, params_dense);
-  std::printf("%-22s %14s %14s %8s\n", "", "trix us/token", "dense us/token", "ratio");
-  std::printf("%-22s %14.3f %14.3f %7.1fx\n", "train (fwd+bwd)", median(ts) / double(N) * 1e6,
-              median(td) / double(N) * 1e6, median(td) / median(ts));
-  std::printf("%-22s %14.3f %14.3f %7.1fx\n", "forward (no grad)", median(is) / double(N) * 1e6,
-              median(id) / double(N) * 1e6, median(id) / median(is));
+  std::printf("%-30s %14s %14s %8s\n", "", "trix us/token", "dense us/token", "ratio");
+  const struct {
+    const char* label;
+    const std::vector<Sample>& s;
+    const std::vector<Sample>& d;
+  } rows[] = {{"train (fwd+bwd)", ts, td}, {"forward (no grad)", is, id}};
+  for (const auto& r : rows)
+    for (bool cpu : {false, true}) {
+      const double a = med(r.s, cpu), b = med(r.d, cpu);
+      std::printf("%-18s %-11s %14.3f %14.3f %7.1fx\n", r.label, cpu ? "thread-cpu" : "wall", a / double(N) * 1e6,
+                  b / double(N) * 1e6, b / a);
+    }
   return 0;
 }
