@@ -116,3 +116,31 @@ TEST_CASE("aux loss: defined for signature and learned routers in grad mode, not
   TileFfn hash(small(RouterKind::hash), g);
   CHECK_THROWS_WITH(hash.forward(Tensor::randn({4, 16}, g), Tensor()), Catch::Contains("needs the i32 token ids"));
 }
+
+TEST_CASE("learned_st router: full-size output, the router's gradient is the learned router's") {
+  Generator g1(6), g2(6), g3(6);
+  TileFfn st(small(RouterKind::learned_st), g1);
+  TileFfn sw(small(RouterKind::learned), g2);   // same init: same seed, same parameter order
+  TileFfn sw2(small(RouterKind::learned), g3);
+  Generator gx(9);
+  const Tensor x = Tensor::randn({12, 16}, gx);
+  const Tensor r = Tensor::randn({12, 16}, gx);
+  const Tensor y = st.forward(x, Tensor());
+  {
+    NoGradGuard no_grad;
+    const auto tile = st.route(x, Tensor(), nullptr, nullptr);
+    for (int64_t n = 0; n < 12; ++n)
+      test::check_close(row(y, n), (*st.tiles)[size_t(tile[size_t(n)])].forward(row(x, n)), 1e-5, 1e-6);
+  }
+  sum(y * r).backward();
+  // Router: d/dp of r.(t g) is r.t for both (g = p, or g = 1 + p - stop(p)).
+  sum(sw.forward(x, Tensor()) * r).backward();
+  test::check_close(st.router->weight.grad(), sw.router->weight.grad(), 1e-4, 1e-6);
+  // Tiles: the straight-through gate passes the gradient at full size (Switch's divided by p).
+  Tensor gate;
+  const auto tile = sw2.route(x, Tensor(), &gate, nullptr);
+  const Tensor inv_p = (1.0 / gate.detach()).reshape({12, 1});
+  sum(sw2.forward(x, Tensor()) * r * inv_p).backward();
+  test::check_close(st.tiles->ptr(size_t(tile[0]))->up.weight().grad(),
+                    sw2.tiles->ptr(size_t(tile[0]))->up.weight().grad(), 1e-4, 1e-6);
+}

@@ -55,8 +55,8 @@ void ModelConfig::validate() const {
              " must be a multiple of n_kv_heads ", n_kv_heads);
   TRIT_CHECK(ffn == "swiglu" || ffn == "relu2_glu", "model config: ffn '", ffn, "' (valid: swiglu, relu2_glu)");
   TRIT_CHECK(n_tiles > 0 && d_tile > 0, "model config: n_tiles (", n_tiles, ") and d_tile (", d_tile, ") must be positive");
-  TRIT_CHECK(router == "signature" || router == "learned" || router == "hash", "model config: router '", router,
-             "' (valid: signature, learned, hash)");
+  TRIT_CHECK(router == "signature" || router == "learned" || router == "learned_st" || router == "hash",
+             "model config: router '", router, "' (valid: signature, learned, learned_st, hash)");
   TRIT_CHECK(aux_loss_weight >= 0, "model config: aux_loss_weight must be >= 0, got ", aux_loss_weight);
 }
 

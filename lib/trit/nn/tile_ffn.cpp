@@ -21,7 +21,7 @@ TileFfn::TileFfn(const TileFfnConfig& c, Generator& gen) : config_(c) {
   fc.init_std = c.init_std;
   fc.out_init_std = c.out_init_std;
   for (int64_t e = 0; e < c.n_tiles; ++e) tiles->push_back(std::make_shared<GluFfn>(fc, gen));
-  if (c.router == RouterKind::learned) {
+  if (c.router == RouterKind::learned || c.router == RouterKind::learned_st) {
     LinearConfig rc;
     rc.in = c.d_model;
     rc.out = c.n_tiles;
@@ -55,10 +55,14 @@ std::vector<int32_t> TileFfn::route(const Tensor& x2d, const Tensor& ids, Tensor
       if (probs) *probs = softmax(linear(x2d, sig) * (1.0 / std::sqrt(double(x2d.size(1)))), -1);
       return tile;
     }
-    case RouterKind::learned: {
+    case RouterKind::learned:
+    case RouterKind::learned_st: {
       const Tensor p = softmax(router->forward(x2d), -1);  // [N, E]
       const std::vector<int32_t> tile = argmax_rows(p.detach());
-      if (gate_scale) *gate_scale = gather(p, 1, Tensor::from_vector(tile, {N, 1})).reshape({N});
+      if (gate_scale) {
+        const Tensor kept = gather(p, 1, Tensor::from_vector(tile, {N, 1})).reshape({N});
+        *gate_scale = config_.router == RouterKind::learned ? kept : (kept - kept.detach()) + 1.0;
+      }
       if (probs) *probs = p;
       return tile;
     }

@@ -9,14 +9,16 @@ namespace trit::nn {
 RouterKind parse_router_kind(const std::string& name) {
   if (name == "signature") return RouterKind::signature;
   if (name == "learned") return RouterKind::learned;
+  if (name == "learned_st") return RouterKind::learned_st;
   if (name == "hash") return RouterKind::hash;
-  fail("unknown TriX router '", name, "' (valid: signature, learned, hash)");
+  fail("unknown TriX router '", name, "' (valid: signature, learned, learned_st, hash)");
 }
 
 const char* router_kind_name(RouterKind kind) {
   switch (kind) {
     case RouterKind::signature: return "signature";
     case RouterKind::learned: return "learned";
+    case RouterKind::learned_st: return "learned_st";
     case RouterKind::hash: return "hash";
   }
   return "?";

@@ -7,6 +7,9 @@
 //   learned:   logits = x Wr^T (Wr [E, C], full precision), p = softmax(logits), the tile is
 //              argmax p and the tile's output is scaled by p[n, tile] (Switch Transformer),
 //              so the router's weights get a gradient through the kept probability.
+//   learned_st: as learned, but the forward value of the scale is 1 (g = 1 + p - stop_grad(p)):
+//              the tile's output enters at full size from the first step, the router still
+//              gets the gradient of the kept probability (straight-through gate).
 //   hash:      tile = a fixed hash of (token id, layer) mod E; the baseline routers must beat.
 #include <cstdint>
 #include <string>
@@ -16,8 +19,8 @@
 
 namespace trit::nn {
 
-enum class RouterKind { signature, learned, hash };
-RouterKind parse_router_kind(const std::string& name);  // "signature" | "learned" | "hash"
+enum class RouterKind { signature, learned, learned_st, hash };
+RouterKind parse_router_kind(const std::string& name);  // "signature" | "learned" | "learned_st" | "hash"
 const char* router_kind_name(RouterKind kind);
 
 // [E, C] of -1, 0, +1 (dtype of the weights) from the E up weights [F, C].

@@ -31,7 +31,7 @@ const config::Schema& train_schema() {
     s.add_float("model.init_std", d.init_std, "std of the normal weight init").min(0);
     s.add_int("model.n_tiles", d.n_tiles, "trix: FFN tiles per layer").min(1);
     s.add_int("model.d_tile", d.d_tile, "trix: hidden width of each tile").min(1);
-    s.add_enum("model.router", d.router, {"signature", "learned", "hash"}, "trix: router choosing one tile per token");
+    s.add_enum("model.router", d.router, {"signature", "learned", "learned_st", "hash"}, "trix: router choosing one tile per token");
     s.add_float("model.aux_loss_weight", d.aux_loss_weight, "trix: weight of the load-balancing loss (0: off)").min(0);
 
     s.add_int("train.batch_size", 16, "sequences per micro-batch").min(1);
