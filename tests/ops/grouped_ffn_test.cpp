@@ -118,4 +118,7 @@ TEST_CASE("grouped FFN leaves unrouted tiles without gradient and checks its inp
   CHECK_THROWS_WITH(grouped_glu_ffn(x, tiles, short_route, Tensor(), o), Catch::Contains("2 routing choices for 3 tokens"));
   const Tensor wrong = leaf({3, 5}, 3);
   CHECK_THROWS_WITH(grouped_glu_ffn(wrong, tiles, tile, Tensor(), o), Catch::Contains("do not fit C = 5"));
+  auto bad_norm = tiles;
+  bad_norm[1].sub_norm = Tensor::ones({3}, DType::f64);
+  CHECK_THROWS_WITH(grouped_glu_ffn(x, bad_norm, tile, Tensor(), o), Catch::Contains("tile 1 sub_norm [3] must be [F] = [2]"));
 }

@@ -29,6 +29,9 @@ void check_inputs(const Tensor& x, const std::vector<TileWeights>& tiles, std::s
                    t.down.dim() == 2 && t.down.size(0) == x.size(1) && t.down.size(1) == t.gate.size(0),
                "grouped FFN: tile ", e, " weights gate ", shape_str(t.gate.shape()), ", up ", shape_str(t.up.shape()),
                ", down ", shape_str(t.down.shape()), " do not fit C = ", x.size(1));
+    TRIT_CHECK(!t.sub_norm.defined() || (t.sub_norm.dim() == 1 && t.sub_norm.size(0) == t.gate.size(0)),
+               "grouped FFN: tile ", e, " sub_norm ", t.sub_norm.defined() ? shape_str(t.sub_norm.shape()) : "",
+               " must be [F] = [", t.gate.size(0), "]");
   }
 }
 
