@@ -1,11 +1,11 @@
 // trit-monitor: live plots of every training run found under the given folders.
 // Thin program: argument parsing and start-up; the logic lives in gui/model and gui/widgets.
 #include <QApplication>
-#include <QDir>
 
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "model/run_monitor.h"
@@ -54,21 +54,28 @@ int main(int argc, char** argv) {
   for (const auto& extra : cli.remaining())
     if (extra.empty() || extra[0] != '-') folders.push_back(extra);
 
-  // A screenshot never needs a display.
-  if (!screenshot.empty() && std::getenv("QT_QPA_PLATFORM") == nullptr) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+  for (const auto& f : folders) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(f, ec)) {
+      std::cerr << "trit-monitor: " << f << ": no such folder\n";
+      return 2;
+    }
+  }
+  // A screenshot never needs a display; a window does, and Qt's own failure is an abort.
+  const bool has_platform = std::getenv("QT_QPA_PLATFORM") != nullptr;
+  if (!screenshot.empty() && !has_platform) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+  if (screenshot.empty() && !has_platform && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+    std::cerr << "trit-monitor: no display (DISPLAY and WAYLAND_DISPLAY are unset); "
+                 "use --screenshot FILE for an offscreen render\n";
+    return 1;
+  }
   QApplication app(argc, argv);
   QApplication::setApplicationName("trit-monitor");
   QApplication::setApplicationVersion(TRIT_VERSION);
 
   trit::monitor::RunMonitor monitor;
   monitor.set_poll_interval_ms(poll_ms);
-  for (const auto& f : folders) {
-    if (!QDir(QString::fromStdString(f)).exists()) {
-      std::cerr << "trit-monitor: " << f << ": no such folder\n";
-      return 2;
-    }
-    monitor.add_root(f);
-  }
+  for (const auto& f : folders) monitor.add_root(f);
   monitor.refresh();
 
   trit::monitor::MainWindow window(monitor);

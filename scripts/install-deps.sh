@@ -34,7 +34,9 @@ if [[ "${1:-}" == "--python" ]]; then
   if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     echo "install-deps: installing Python peers into .venv"
     "$venv/bin/pip" install -q --upgrade pip
-    "$venv/bin/pip" install -q -r "$req"
+    # llama-cpp-python compiles llama.cpp from source: build only the library it loads.
+    CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF}" \
+      CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install -q -r "$req"
     echo "$want" > "$stamp"
   fi
 fi

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "trit/core/blas_kernels.h"
 #include "trit/core/error.h"
 #include "trit/core/parallel.h"
 #include "trit/data/dataset_file.h"
@@ -38,6 +39,7 @@ std::filesystem::path resolve_model(const std::string& model) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  trit::select_blas_kernels(argv);
   CLI::App app{"trit-eval: evaluate, sample from and time a trit model"};
   app.footer(kExamples);
   std::string model_arg, data_path, split = "val", prompt;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "trit/core/blas_kernels.h"
 #include "trit/core/error.h"
 #include "trit/train/train_config.h"
 #include "trit/train/trainer.h"
@@ -25,6 +26,7 @@ Ctrl-C (SIGINT) or SIGTERM writes a checkpoint and exits; --resume continues bit
 }  // namespace
 
 int main(int argc, char** argv) {
+  trit::select_blas_kernels(argv);
   CLI::App app{"trit-train: train BitNet b1.58 and full-precision language models"};
   app.footer(std::string(kExamples) + "\nconfiguration keys (--key=value):\n" + trit::train::train_schema().help_table());
   app.allow_extras();

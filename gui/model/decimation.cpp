@@ -63,8 +63,11 @@ inline void start_column(std::vector<size_t>& out, ColumnState& s, double t, siz
 // floor(t) == column  <=>  column <= t < column + 1: two compares per point instead of a
 // floor call; the running min and max are kept as values (conditional moves, no
 // data-dependent branches).
-void scan_points(std::vector<size_t>& out, ColumnState& s, const double* xs, const double* ys,
+void scan_points(std::vector<size_t>& out, ColumnState& state, const double* xs, const double* ys,
                  size_t begin, size_t end, const ColumnMapping& map, bool positive_only) {
+  // Work on a local copy: through the reference the compiler would keep the state in
+  // memory (it may alias `out`), turning each point into loads and stores.
+  ColumnState s = state;
   for (size_t i = begin; i < end; ++i) {
     const double y = ys[i];
     if (!(y - y == 0) || (positive_only && !(y > 0))) continue;  // y - y is NaN for NaN, inf
@@ -80,6 +83,7 @@ void scan_points(std::vector<size_t>& out, ColumnState& s, const double* xs, con
     if (!std::isfinite(t)) continue;
     start_column(out, s, t, i, y);
   }
+  state = s;
 }
 
 }  // namespace

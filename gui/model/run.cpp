@@ -34,8 +34,9 @@ Run::Run(std::string dir, std::string name)
       first_time_(kNaN), carried_time_(kNaN), carried_tokens_(kNaN) {}
 
 void Run::reset_data() {
+  // Series are emptied, not destroyed: plots may still hold pointers to them until the
+  // window hears of the change.
   for (auto& [_, s] : series_) s.clear();
-  series_.clear();
   last_step_ = -1;
   split_last_step_.clear();
   final_marker_ = false;
@@ -106,9 +107,10 @@ void Run::ingest_line(const std::string& line) {
   }
   split_last_step_[rec->split] = rec->step;
   for (const auto& [field, value] : rec->values) {
-    const std::string key = rec->split + "/" + field;
-    auto it = series_.find(key);
-    if (it == series_.end()) it = series_.emplace(key, Series(key)).first;
+    // One reused buffer for "<split>/<field>": no allocation per value after the first.
+    key_.assign(rec->split).append(1, '/').append(field);
+    auto it = series_.find(key_);
+    if (it == series_.end()) it = series_.emplace(key_, Series(key_)).first;
     it->second.append(rec->step, carried_time_, carried_tokens_, value);
   }
 }
@@ -177,6 +179,11 @@ size_t Run::bytes_held() const {
 std::optional<long long> find_max_steps(const nlohmann::json& config) {
   if (!config.is_object()) return std::nullopt;
   if (auto it = config.find("max_steps"); it != config.end() && it->is_number())
+    return static_cast<long long>(it->get<double>());
+  // trit-train's key is train.max_steps (docs/config.md); prefer it over other sections'.
+  if (auto t = config.find("train"); t != config.end())
+    if (auto found = find_max_steps(*t)) return found;
+  if (auto it = config.find("train.max_steps"); it != config.end() && it->is_number())
     return static_cast<long long>(it->get<double>());
   for (const auto& [_, v] : config.items())
     if (auto found = find_max_steps(v)) return found;

@@ -76,9 +76,11 @@ class Run {
   double first_time_;
   double carried_time_, carried_tokens_;  // last seen, lent to records that lack them
   std::map<std::string, long long> split_last_step_;
+  std::string key_;  // scratch for series names
 };
 
-// The first "max_steps" key found in a config (top level first, then nested objects).
+// The run's total steps from its config: "max_steps" at the top level, else trit-train's
+// "train.max_steps" (nested or dotted), else the first "max_steps" in any nested object.
 std::optional<long long> find_max_steps(const nlohmann::json& config);
 
 }  // namespace trit::monitor

@@ -1,6 +1,15 @@
 #include "model/series.h"
 
+#include <atomic>
+
 namespace trit::monitor {
+
+uint64_t Series::next_generation() {
+  // Unique across all series, so a cache never mistakes a new series that happens to sit
+  // at a freed one's address for the old one.
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
 
 void Series::drop_from(long long step) {
   const double s = static_cast<double>(step);
@@ -11,7 +20,7 @@ void Series::drop_from(long long step) {
   times_.resize(keep);
   tokens_.resize(keep);
   values_.resize(keep);
-  ++generation_;
+  generation_ = next_generation();
 }
 
 void Series::append(long long step, double time, double tokens, double value) {
@@ -28,7 +37,7 @@ void Series::clear() {
   times_.clear();
   tokens_.clear();
   values_.clear();
-  ++generation_;
+  generation_ = next_generation();
 }
 
 void Series::reserve(size_t n) {

@@ -12,7 +12,7 @@ enum class XAxis { Step, Tokens, RelativeTime, WallTime };
 
 class Series {
  public:
-  explicit Series(std::string name = {}) : name_(std::move(name)) {}
+  explicit Series(std::string name = {}) : name_(std::move(name)), generation_(next_generation()) {}
 
   // Appends a point. When a run is resumed from an earlier checkpoint its log goes back in
   // steps: like TensorBoard, every earlier point with step >= `step` is dropped first as
@@ -34,15 +34,16 @@ class Series {
   // caller through an offset, so this returns the wall-time column for both time axes).
   const std::vector<double>& x_column(XAxis axis) const;
 
-  // Bumped whenever points are removed (reset or resume drop): caches keyed on
-  // (generation, size) stay valid across plain appends only.
+  // Changes whenever points are removed (reset or resume drop), and differs between any
+  // two series: caches keyed on (generation, size) stay valid across plain appends only.
   uint64_t generation() const { return generation_; }
   size_t bytes_held() const;
 
  private:
   std::string name_;
   std::vector<double> steps_, times_, tokens_, values_;
-  uint64_t generation_ = 0;
+  uint64_t generation_;
+  static uint64_t next_generation();
 };
 
 }  // namespace trit::monitor

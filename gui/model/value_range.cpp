@@ -80,4 +80,29 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
+std::vector<double> time_ticks(double lo, double hi, int target, double offset) {
+  static constexpr double kSteps[] = {1,    2,    5,     10,    15,    30,    60,     120,    300,   600,
+                                      900,  1800, 3600,  7200,  10800, 21600, 43200,  86400,  172800, 604800};
+  if (!std::isfinite(lo) || !std::isfinite(hi) || hi <= lo || target < 1) return {};
+  double step = 0;
+  for (double s : kSteps)
+    if ((hi - lo) / s <= target) {
+      step = s;
+      break;
+    }
+  if (step == 0 || (hi - lo) / step < 1) {
+    // Beyond weeks, or below a second: plain nice numbers (in days or seconds).
+    if (step == 0) {
+      std::vector<double> days = nice_ticks(lo / 86400.0, hi / 86400.0, target);
+      for (double& d : days) d *= 86400.0;
+      return days;
+    }
+    if (hi - lo < 1) return nice_ticks(lo, hi, target);
+  }
+  std::vector<double> ticks;
+  for (double t = std::ceil((lo + offset) / step) * step - offset; t <= hi + step * 1e-9 && ticks.size() < 1000; t += step)
+    ticks.push_back(t);
+  return ticks;
+}
+
 }  // namespace trit::monitor

@@ -35,4 +35,10 @@ Range pad_range(Range r, double fraction, bool log);
 // "Nice" tick positions (1, 2, 5 x 10^k steps) covering [lo, hi], about `target` of them.
 std::vector<double> nice_ticks(double lo, double hi, int target);
 
+// Tick positions in seconds on clock-friendly steps (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10,
+// 15, 30 min, 1, 2, 3, 6, 12 h, 1, 2, 7 days), at most about `target` of them, aligned to
+// whole steps of (t + offset): offset is 0 for relative time, the local time zone's
+// offset from UTC for wall time.
+std::vector<double> time_ticks(double lo, double hi, int target, double offset);
+
 }  // namespace trit::monitor

@@ -27,12 +27,12 @@ QString format_duration(double s) {
   return sign + QString::number(a / 86400, 'g', 3) + "d";
 }
 
-QString format_wall_time(double t, double span) {
+QString format_wall_time(double t, double step) {
   if (!std::isfinite(t)) return QStringLiteral("?");
-  const auto dt = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(t * 1000.0));
-  if (span < 120) return dt.toString("HH:mm:ss");
-  if (span < 2 * 86400) return dt.toString("HH:mm");
-  return dt.toString("MMM d HH:mm");
+  const auto dt = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::llround(t * 1000.0)));
+  if (step < 60) return dt.toString("HH:mm:ss");
+  if (step < 86400) return dt.toString("HH:mm");
+  return dt.toString("MMM d");
 }
 
 QString format_eta(double s) {
@@ -43,6 +43,21 @@ QString format_eta(double s) {
   if (h > 0) return QString("%1h %2m").arg(h).arg(m);
   if (m > 0) return QString("%1m %2s").arg(m).arg(sec);
   return QString("%1s").arg(sec);
+}
+
+QString format_clock_duration(double s) {
+  if (!std::isfinite(s)) return QStringLiteral("?");
+  if (std::abs(s) < 1.0 && s != 0.0) return QString::number(s, 'g', 3) + "s";
+  const QString sign = s < 0 ? "-" : "";
+  long long t = std::llround(std::abs(s));
+  const long long d = t / 86400, h = (t / 3600) % 24, m = (t / 60) % 60, sec = t % 60;
+  auto pair = [&](long long a, const char* ua, long long b, const char* ub) {
+    return sign + QString::number(a) + ua + (b ? QString::number(b) + ub : QString());
+  };
+  if (d > 0) return pair(d, "d", h, "h");
+  if (h > 0) return pair(h, "h", m, "m");
+  if (m > 0) return pair(m, "m", sec, "s");
+  return sign + QString::number(sec) + "s";
 }
 
 }  // namespace trit::monitor

@@ -54,11 +54,14 @@ MainWindow::MainWindow(RunMonitor& monitor, QWidget* parent) : QMainWindow(paren
   proxy_->setSourceModel(table_model_);
   proxy_->setFilterKeyColumn(RunsTableModel::Name);
   proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+  proxy_->setSortRole(Qt::UserRole);
   table_ = new QTableView(table_host);
   table_->setModel(proxy_);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   table_->verticalHeader()->hide();
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(-1, Qt::AscendingOrder);  // found order until a header is clicked
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
   tl->addWidget(filter_);
@@ -87,7 +90,7 @@ MainWindow::MainWindow(RunMonitor& monitor, QWidget* parent) : QMainWindow(paren
   split->addWidget(right);
   split->setStretchFactor(0, 0);
   split->setStretchFactor(1, 1);
-  split->setSizes({520, 1080});
+  split->setSizes({600, 1000});
   setCentralWidget(split);
   status_label_ = new QLabel(this);
   statusBar()->addWidget(status_label_);

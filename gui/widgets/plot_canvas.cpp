@@ -1,5 +1,6 @@
 #include "widgets/plot_canvas.h"
 
+#include <QDateTime>
 #include <QFontMetricsF>
 #include <QPolygonF>
 
@@ -189,23 +190,33 @@ void PlotCanvas::draw_axes(QPainter& p, const QRectF& area, const QRectF& pr) co
   } else {
     yt = nice_ticks(view_.y_lo, view_.y_hi, std::max(2, static_cast<int>(pr.height() / 45)));
   }
+  // One notation per axis: when every tick is tiny (learning rates), all in e-notation.
+  double largest = 0;
+  for (double y : yt) largest = std::max(largest, std::abs(settings_.log_y ? std::pow(10.0, y) : y));
+  const bool small_ticks = largest > 0 && largest < 1e-2;
   for (double y : yt) {
     const double py = to_pixel(view_.x_lo, y).y();
     p.setPen(grid);
     p.drawLine(QPointF(pr.left(), py), QPointF(pr.right(), py));
     p.setPen(text);
-    const QString label = format_number(settings_.log_y ? std::pow(10.0, y) : y);
+    const QString label = small_ticks ? QString::number(settings_.log_y ? std::pow(10.0, y) : y, 'e', 1)
+                                      : format_number(settings_.log_y ? std::pow(10.0, y) : y);
     p.drawText(QRectF(area.left(), py - 8, kMarginLeft - 6, 16), Qt::AlignRight | Qt::AlignVCenter, label);
   }
   const bool wall = settings_.x_axis == XAxis::WallTime, rel = settings_.x_axis == XAxis::RelativeTime;
   const int n_x = std::max(2, static_cast<int>(pr.width() / (wall ? 110 : 90)));
-  for (double x : nice_ticks(view_.x_lo, view_.x_hi, n_x)) {
+  // Time axes tick on clock steps; wall time aligned to the local clock.
+  const double tz = wall ? QDateTime::currentDateTime().offsetFromUtc() : 0.0;
+  const std::vector<double> xt = wall || rel ? time_ticks(view_.x_lo, view_.x_hi, n_x, tz)
+                                             : nice_ticks(view_.x_lo, view_.x_hi, n_x);
+  for (double x : xt) {
     const double px = to_pixel(x, view_.y_lo).x();
     p.setPen(grid);
     p.drawLine(QPointF(px, pr.top()), QPointF(px, pr.bottom()));
     p.setPen(text);
-    const QString label = wall ? format_wall_time(x, view_.x_hi - view_.x_lo)
-                          : rel ? format_duration(x) : format_number(x);
+    const double tick_step = xt.size() > 1 ? xt[1] - xt[0] : view_.x_hi - view_.x_lo;
+    const QString label = wall ? format_wall_time(x, tick_step)
+                          : rel ? format_clock_duration(x) : format_number(x);
     p.drawText(QRectF(px - 50, pr.bottom() + 3, 100, 16), Qt::AlignHCenter | Qt::AlignTop, label);
   }
   static const char* kAxisNames[] = {"step", "tokens", "relative time", "wall time"};

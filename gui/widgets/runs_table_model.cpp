@@ -59,7 +59,8 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
       case RunStatus::Empty: return QColor(0x7f, 0x7f, 0x7f);
     }
   }
-  if (role != Qt::DisplayRole && role != Qt::UserRole) return {};
+  if (role == Qt::UserRole) return sort_key(*r, index.row(), col);
+  if (role != Qt::DisplayRole) return {};
   switch (col) {
     case Name: return QString::fromStdString(r->name());
     case Status: return QString(run_status_name(status_of(index.row())));
@@ -80,6 +81,21 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
       auto eta = r->eta_seconds();
       return eta ? QVariant(format_eta(*eta)) : QVariant();
     }
+  }
+  return {};
+}
+
+QVariant RunsTableModel::sort_key(const Run& r, int row, int col) const {
+  // Numbers sort as numbers; an unknown value sorts after every known one.
+  constexpr double kLast = 1e300;
+  switch (col) {
+    case Name: return QString::fromStdString(r.name());
+    case Status: return static_cast<int>(status_of(row));
+    case Step: return static_cast<qlonglong>(r.last_step());
+    case ValLoss: return r.latest_value("val/loss").value_or(kLast);
+    case BestValLoss: return r.best_value("val/loss").value_or(kLast);
+    case TokensPerS: return r.latest_value("train/tokens_per_s").value_or(-1.0);
+    case Eta: return r.eta_seconds().value_or(kLast);
   }
   return {};
 }

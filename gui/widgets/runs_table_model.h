@@ -1,6 +1,7 @@
 #pragma once
 // The runs table: one row per run with its colour, name, status, step, latest and best
 // validation loss, throughput and ETA. Statuses are recomputed against the clock on refresh().
+// Qt::UserRole gives each cell's sort key (numbers as numbers).
 #include <QAbstractTableModel>
 #include <QColor>
 
@@ -30,6 +31,8 @@ class RunsTableModel : public QAbstractTableModel {
   RunStatus status_of(int row) const;
 
  private:
+  QVariant sort_key(const Run& r, int row, int col) const;
+
   const RunMonitor& monitor_;
   int rows_ = 0;
   double stale_after_ = 300.0;

@@ -96,17 +96,23 @@ TEST_CASE("gguf reader: wrong magic") {
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(b), "m.gguf"), "m.gguf", "not a GGUF file");
 }
 
-TEST_CASE("gguf reader: version 1, unknown versions and byte-swapped files") {
+TEST_CASE("gguf reader: version 1") {
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({}, 0, {}, 0, 1)), "v.gguf"), "v.gguf", "version 1",
                      "not supported");
+}
+
+TEST_CASE("gguf reader: unknown versions and byte-swapped files") {
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({}, 0, {}, 0, 4)), "v.gguf"), "version 4");
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({}, 0, {}, 0, 0x03000000)), "v.gguf"), "byte-swapped");
 }
 
-TEST_CASE("gguf reader: huge tensor and metadata counts") {
+TEST_CASE("gguf reader: huge tensor count") {
   Bytes b;
   b.raw("GGUF").u32(3).u64(std::numeric_limits<uint64_t>::max()).u64(0).zeros(64);
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(b), "n.gguf"), "n.gguf", "tensor count 18446744073709551615");
+}
+
+TEST_CASE("gguf reader: huge metadata count") {
   Bytes c;
   c.raw("GGUF").u32(3).u64(0).u64(uint64_t(1) << 62).zeros(64);
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(c), "n.gguf"), "n.gguf", "metadata count 4611686018427387904");
@@ -155,28 +161,53 @@ TEST_CASE("gguf reader: tensor data past the end of the file") {
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(far), "model.gguf"), "tensor 'x'", "past the end");
 }
 
-TEST_CASE("gguf reader: overlapping, out-of-order and misaligned tensors") {
+TEST_CASE("gguf reader: overlapping tensors") {
   const auto overlap = make_gguf({{"a", {16}, 0, 0}, {"b", {4}, 0, 32}}, 128);
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(overlap), "o.gguf"), "o.gguf", "tensor 'b'", "overlaps tensor 'a'");
-  const auto order = make_gguf({{"a", {4}, 0, 64}, {"b", {4}, 0, 0}}, 128);
-  REQUIRE_TRIT_ERROR(parse_gguf(span_of(order), "o.gguf"), "tensor 'b'", "comes before tensor 'a'");
-  const auto misaligned = make_gguf({{"a", {4}, 0, 0}, {"b", {4}, 0, 20}}, 128);
-  REQUIRE_TRIT_ERROR(parse_gguf(span_of(misaligned), "o.gguf"), "tensor 'b' data [offset 20", "not aligned to 32");
 }
 
-TEST_CASE("gguf reader: bad shapes and types") {
+TEST_CASE("gguf reader: tensors out of order") {
+  const auto order = make_gguf({{"a", {4}, 0, 64}, {"b", {4}, 0, 0}}, 128);
+  REQUIRE_TRIT_ERROR(parse_gguf(span_of(order), "o.gguf"), "o.gguf", "tensor 'b'", "comes before tensor 'a'");
+}
+
+TEST_CASE("gguf reader: misaligned tensor offset") {
+  const auto misaligned = make_gguf({{"a", {4}, 0, 0}, {"b", {4}, 0, 20}}, 128);
+  REQUIRE_TRIT_ERROR(parse_gguf(span_of(misaligned), "o.gguf"), "o.gguf", "tensor 'b' data [offset 20",
+                     "not aligned to 32");
+}
+
+TEST_CASE("gguf reader: five dimensions") {
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {1, 1, 1, 1, 1}, 0, 0}}, 32)), "d.gguf"), "d.gguf",
                      "tensor 't' has 5 dimensions");
-  REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {4, 0}, 0, 0}}, 32)), "d.gguf"), "ne[1] = 0", "positive");
+}
+
+TEST_CASE("gguf reader: zero and negative dimensions") {
+  REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {4, 0}, 0, 0}}, 32)), "d.gguf"), "d.gguf", "tensor 't'",
+                     "ne[1] = 0", "positive");
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {-4}, 0, 0}}, 32)), "d.gguf"), "ne[0] = -4");
+}
+
+TEST_CASE("gguf reader: element count and byte size overflow") {
   const int64_t big = int64_t(1) << 40;
-  REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {big, big}, 0, 0}}, 32)), "d.gguf"), "tensor 't'",
-                     "element count overflows");
-  REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {std::numeric_limits<int64_t>::max()}, 0, 0}}, 32)), "d.gguf"),
-                     "byte size overflows");
+  REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {big, big}, 0, 0}}, 32)), "d.gguf"), "d.gguf",
+                     "tensor 't'", "element count overflows");
+  REQUIRE_TRIT_ERROR(
+      parse_gguf(span_of(make_gguf({{"t", {std::numeric_limits<int64_t>::max()}, 0, 0}}, 32)), "d.gguf"),
+      "byte size overflows");
+}
+
+TEST_CASE("gguf reader: row length not a multiple of the block size") {
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {48}, uint32_t(GgmlType::TQ2_0), 0}}, 32)), "d.gguf"),
-                     "TQ2_0 with ne[0] = 48", "block size 256");
-  REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {32}, 23, 0}}, 32)), "d.gguf"), "ggml type id 23");
+                     "d.gguf", "TQ2_0 with ne[0] = 48", "block size 256");
+}
+
+TEST_CASE("gguf reader: unknown tensor type") {
+  REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {32}, 23, 0}}, 32)), "d.gguf"), "d.gguf", "tensor 't'",
+                     "ggml type id 23");
+}
+
+TEST_CASE("gguf reader: bad tensor names") {
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"t", {1}, 0, 0}, {"t", {1}, 0, 32}}, 64)), "d.gguf"),
                      "tensor 't' appears twice");
   REQUIRE_TRIT_ERROR(parse_gguf(span_of(make_gguf({{"", {1}, 0, 0}}, 32)), "d.gguf"), "empty name");
@@ -194,4 +225,5 @@ TEST_CASE("gguf reader: files on disk: missing, empty, and errors naming the pat
   GgufReader r(dir / "good.gguf");
   CHECK(r.tensor_data(r.tensor("w")).size() == 8);
   REQUIRE_TRIT_ERROR(r.tensor("v"), "good.gguf", "no tensor named 'v'");
+  REQUIRE_TRIT_ERROR(r.get<uint32_t>("general.alignment"), "good.gguf: metadata key 'general.alignment' is missing");
 }

@@ -132,6 +132,15 @@ class DecimationTest : public QObject {
     QCOMPARE(padded.hi, 19.9);
   }
 
+  void clock_ticks() {
+    // 0..200 s, at most 5 ticks: 50 s steps are not clock steps, 60 s are.
+    QCOMPARE(time_ticks(0, 200, 5, 0), (std::vector<double>{0, 60, 120, 180}));
+    // Aligned to whole minutes of local time: offset 30 s shifts the grid.
+    QCOMPARE(time_ticks(0, 200, 5, 30), (std::vector<double>{30, 90, 150}));
+    // Hours.
+    QCOMPARE(time_ticks(1000, 20000, 6, 0), (std::vector<double>{3600, 7200, 10800, 14400, 18000}));
+  }
+
   void spike_in_a_million_points_is_painted() {
     const size_t n = 1000000;
     Series s("train/loss");

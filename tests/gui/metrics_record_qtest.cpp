@@ -113,6 +113,26 @@ class MetricsRecordTest : public QObject {
     QVERIFY(!parse_metrics_line("", &err));
   }
 
+  void fast_and_full_parser_agree() {
+    // Spaces, exponents, escapes (full parser), trailing junk and commas (rejected).
+    auto spaced = parse_metrics_line(" { \"step\" : 1e2 , \"loss\" : -2.5E-1 , \"ok\" : null } ", nullptr);
+    QVERIFY(spaced.has_value());
+    QCOMPARE(spaced->step, 100LL);
+    QCOMPARE(value_of(*spaced, "loss"), -0.25);
+    const std::string with_escape = "{\"step\":3,\"split\":\"a\\\"b\",\"loss\":1.5}";
+    auto escaped = parse_metrics_line(with_escape, nullptr);
+    QVERIFY(escaped.has_value());
+    QCOMPARE(escaped->split, std::string("a\"b"));
+    QCOMPARE(value_of(*escaped, "loss"), 1.5);
+    std::string err;
+    QVERIFY(!parse_metrics_line(R"({"step":1,})", &err));
+    QVERIFY(!parse_metrics_line(R"({"step":1} x)", &err));
+    QVERIFY(!parse_metrics_line(R"({"step":1,"loss":inf})", &err));  // not a JSON token
+    QVERIFY(!parse_metrics_line(R"({"step":1,"loss":-})", &err));
+    QVERIFY(!parse_metrics_line(R"({})", &err));
+    QCOMPARE(err, std::string("no \"step\" field"));
+  }
+
   void non_finite_string_parser() {
     QVERIFY(std::isnan(*parse_non_finite_string("NaN")));
     QCOMPARE(*parse_non_finite_string("+inf"), INFINITY);

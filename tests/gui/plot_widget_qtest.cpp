@@ -46,6 +46,17 @@ class PlotWidgetTest : public QObject {
     QCOMPARE(hit->time, 1050.0);
     QCOMPARE(s.steps()[hit->index], 50.0);
 
+    // Hovering draws the crosshair and tooltip over the cached plot.
+    const QImage plain = w.grab().toImage();
+    QMouseEvent hover(QEvent::MouseMove, at, w.mapToGlobal(at), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &hover);
+    const QImage hovered = w.grab().toImage();
+    QVERIFY(plain != hovered);
+    QCOMPARE(hovered.pixelColor(at.toPoint()).name(), QColor(0x1f, 0x77, 0xb4).name());  // the marker dot
+    QEvent leave(QEvent::Leave);
+    QApplication::sendEvent(&w, &leave);
+    QVERIFY(w.grab().toImage() == plain);
+
     // Wheel up zooms in about the cursor.
     QWheelEvent wheel(at, w.mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
                       Qt::NoScrollPhase, false);
@@ -89,8 +100,9 @@ class PlotWidgetTest : public QObject {
     for (const char* name : {"alpha", "beta", "gamma"}) {
       QVERIFY(root.mkpath(QString("runs/") + name));
       const std::string d = root.filePath(QString("runs/") + name).toStdString();
-      write_file(d + "/metrics.jsonl", train_line(1, 3.0) + train_line(2, 2.0) +
-                                           "{\"step\":2,\"split\":\"val\",\"loss\":2.5,\"bpb\":3.6,\"moe_aux\":0.1}\n");
+      const std::string val = std::string(name) == "alpha" ? "2.5" : std::string(name) == "beta" ? "1.5" : "3.5";
+      write_file(d + "/metrics.jsonl", train_line(1, 3.0) + train_line(2, 2.0) + "{\"step\":2,\"split\":\"val\",\"loss\":" +
+                                           val + ",\"bpb\":3.6,\"moe_aux\":0.1}\n");
       write_file(d + "/config.json", std::string("{\"max_steps\":10,\"model\":{\"n_layers\":") +
                                          (std::string(name) == "beta" ? "8" : "4") + "}}");
     }
@@ -108,6 +120,15 @@ class PlotWidgetTest : public QObject {
     QCOMPARE(order[2], std::string("val/bpb"));
     QVERIFY(std::find(order.begin(), order.end(), "val/moe_aux") != order.end());
     QCOMPARE(window.plots().at("train/loss")->canvas().curves().size(), size_t(3));
+
+    // Sorting by a column orders the runs by value (found order before).
+    QCOMPARE(window.visible_runs()[0]->name(), std::string("runs/alpha"));
+    auto* table = window.findChild<QTableView*>();
+    QVERIFY(table);
+    table->sortByColumn(RunsTableModel::ValLoss, Qt::AscendingOrder);
+    QCOMPARE(window.visible_runs()[0]->name(), std::string("runs/beta"));
+    QCOMPARE(window.visible_runs()[2]->name(), std::string("runs/gamma"));
+    table->sortByColumn(RunsTableModel::Name, Qt::AscendingOrder);
 
     // The regex filter narrows the runs and the curves.
     auto* filter = window.findChild<QLineEdit*>();
@@ -150,6 +171,17 @@ class PlotWidgetTest : public QObject {
     QVERIFY(window.export_png(png));
     QImage img(png);
     QVERIFY(!img.isNull() && img.width() > 100);
+
+    // A run whose file is rewritten shorter is re-read; the plots follow without dangling.
+    const std::string alpha = root.filePath("runs/alpha/metrics.jsonl").toStdString();
+    write_file(alpha, train_line(1, 9.0));
+    monitor.refresh();
+    window.grab();
+    const auto& curves = window.plots().at("train/loss")->canvas().curves();
+    QCOMPARE(curves.size(), size_t(2));
+    QCOMPARE(curves[0].series->size(), size_t(1));
+    QCOMPARE(curves[0].series->values()[0], 9.0);
+    QVERIFY(window.plots().at("val/loss")->canvas().curves().size() == 1);  // alpha has no val now
   }
 };
 

@@ -117,7 +117,7 @@ class RunFollowingTest : public QObject {
     QVERIFY(run.poll());
     QCOMPARE(run.find_series("train/loss")->size(), size_t(1));
     QCOMPARE(run.find_series("train/loss")->values()[0], 9.0);
-    QVERIFY(run.find_series("val/loss") == nullptr);
+    QVERIFY(run.find_series("val/loss")->empty());  // emptied, not destroyed: plots may point at it
   }
 
   void resume_drops_orphaned_points() {
@@ -199,6 +199,15 @@ class RunFollowingTest : public QObject {
     marked.ingest_line("{\"step\":5,\"loss\":1.0}");
     marked.ingest_line("{\"step\":5,\"final\":true}");
     QCOMPARE(marked.status(1e12, 300), RunStatus::Finished);
+  }
+
+  void max_steps_lookup() {
+    using nlohmann::json;
+    QCOMPARE(find_max_steps(json::parse(R"({"max_steps":7,"train":{"max_steps":9}})")).value_or(-1), 7LL);
+    QCOMPARE(find_max_steps(json::parse(R"({"eval":{"max_steps":3},"train":{"max_steps":9}})")).value_or(-1), 9LL);
+    QCOMPARE(find_max_steps(json::parse(R"({"train.max_steps":11})")).value_or(-1), 11LL);
+    QCOMPARE(find_max_steps(json::parse(R"({"eval":{"max_steps":3}})")).value_or(-1), 3LL);
+    QVERIFY(!find_max_steps(json::parse(R"({"train":{"steps":5}})")).has_value());
   }
 
   void broken_config_is_reported() {

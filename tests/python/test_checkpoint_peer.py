@@ -74,3 +74,38 @@ def test_trit_rejects_an_hdf5_file_that_is_not_a_checkpoint(tmp_path):
     proc = subprocess.run([str(bin_path("trit-convert")), "--inspect", str(path)], capture_output=True, text=True)
     assert proc.returncode != 0
     assert "other.h5" in proc.stderr and "trit-checkpoint" in proc.stderr
+
+
+def _checkpoint_attrs(f):
+    f.attrs["format"] = "trit-checkpoint"
+    f.attrs["format_version"] = np.int64(1)
+    f.attrs["model"] = "m"
+    f.attrs["config"] = "{}"
+    f.attrs["step"] = np.int64(0)
+    f.attrs["tokens"] = np.int64(0)
+    for group in ("optim", "rng", "data"):
+        f.create_group(group)
+
+
+def _inspect_fails(path, *parts):
+    import subprocess
+    proc = subprocess.run([str(bin_path("trit-convert")), "--inspect", str(path)], capture_output=True, text=True)
+    assert proc.returncode != 0
+    for part in parts:
+        assert part in proc.stderr, (part, proc.stderr)
+
+
+def test_trit_refuses_a_huge_sparse_dataset_without_allocating_it(tmp_path):
+    path = tmp_path / "sparse.h5"
+    with h5py.File(path, "w") as f:
+        _checkpoint_attrs(f)
+        f.create_dataset("params/w", shape=(1 << 20, 1 << 20), dtype="f4", chunks=(64, 64))  # 4 TiB, no chunks written
+    _inspect_fails(path, "sparse.h5", "params/w", "implausible")
+
+
+def test_trit_refuses_a_dataset_whose_data_was_never_written(tmp_path):
+    path = tmp_path / "unwritten.h5"
+    with h5py.File(path, "w") as f:
+        _checkpoint_attrs(f)
+        f.create_dataset("params/w", shape=(16,), dtype="f4")  # contiguous, storage never allocated
+    _inspect_fails(path, "unwritten.h5", "params/w", "stores 0 bytes")

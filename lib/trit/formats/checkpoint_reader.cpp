@@ -2,7 +2,6 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
-#include <new>
 #include <vector>
 
 #include "trit/formats/checkpoint.h"
@@ -89,7 +88,8 @@ int64_t read_int_attribute(hid_t obj, const char* name, const std::string& file)
   return value;
 }
 
-NamedArray read_dataset(hid_t group, const std::string& name, const std::string& what, const std::string& file) {
+NamedArray read_dataset(hid_t group, const std::string& name, const std::string& what, const std::string& file,
+                        uint64_t file_size) {
   h5::Handle ds = h5::check_handle(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, file,
                                    str_cat("cannot open dataset ", what));
   h5::Handle type = h5::check_handle(H5Dget_type(ds), H5Tclose, file, str_cat("type of ", what));
@@ -111,16 +111,22 @@ NamedArray read_dataset(hid_t group, const std::string& name, const std::string&
     numel *= d;
   }
   const uint64_t n_bytes = numel * elem;
-  // Uncompressed contiguous data must be fully stored: catches truncated or forged datasets.
+  // Bound the allocation by what the file can hold before trusting the header: uncompressed
+  // contiguous data must be stored in full inside the file; other layouts (chunked, gzip from
+  // h5py) may expand, but not beyond deflate's ~1032:1 limit.
   h5::Handle dcpl = h5::check_handle(H5Dget_create_plist(ds), H5Pclose, file, str_cat("layout of ", what));
-  if (H5Pget_layout(dcpl) == H5D_CONTIGUOUS && H5Pget_nfilters(dcpl) == 0 && n_bytes > 0) {
+  if (H5Pget_layout(dcpl) == H5D_CONTIGUOUS && H5Pget_nfilters(dcpl) == 0) {
     const hsize_t stored = H5Dget_storage_size(ds);
-    TRIT_CHECK(stored == n_bytes, file, ": ", what, " stores ", stored, " bytes, its shape and dtype ",
+    TRIT_CHECK(n_bytes == 0 || stored == n_bytes, file, ": ", what, " stores ", stored, " bytes, its shape and dtype ",
                array_type_name(a.dtype), " need ", n_bytes);
+    TRIT_CHECK(n_bytes <= file_size, file, ": ", what, " claims ", n_bytes, " bytes, more than the file's ", file_size);
+  } else {
+    TRIT_CHECK(n_bytes / 1100 <= file_size, file, ": ", what, " claims ", n_bytes,
+               " bytes, implausible for a file of ", file_size, " bytes");
   }
   try {
     a.bytes.resize(size_t(n_bytes));
-  } catch (const std::bad_alloc&) {
+  } catch (const std::exception&) {  // bad_alloc or length_error
     fail(file, ": ", what, " needs ", n_bytes, " bytes, more memory than is available");
   }
   if (n_bytes > 0)
@@ -129,7 +135,7 @@ NamedArray read_dataset(hid_t group, const std::string& name, const std::string&
   return a;
 }
 
-ArrayGroup read_group(hid_t root, const char* group, const std::string& file) {
+ArrayGroup read_group(hid_t root, const char* group, const std::string& file, uint64_t file_size) {
   TRIT_CHECK(H5Lexists(root, group, H5P_DEFAULT) > 0, file, ": group '", group, "' is missing");
   h5::Handle g = h5::check_handle(H5Gopen2(root, group, H5P_DEFAULT), H5Gclose, file,
                                   str_cat("'", group, "' is not a group"));
@@ -150,7 +156,7 @@ ArrayGroup read_group(hid_t root, const char* group, const std::string& file) {
       TRIT_CHECK(H5Iget_type(obj) == H5I_DATASET, file, ": ", what, " is not a dataset (groups under ", group,
                  "/ hold only datasets)");
     }
-    NamedArray a = read_dataset(g, name, what, file);
+    NamedArray a = read_dataset(g, name, what, file, file_size);
     TRIT_CHECK(std::string_view(group) != "params" || a.dtype == ArrayType::f32, file, ": ", what, " is ",
                array_type_name(a.dtype), ", parameters must be f32");
     arrays.emplace(std::move(name), std::move(a));
@@ -185,10 +191,11 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   c.tokens = read_int_attribute(root, "tokens", file);
   TRIT_CHECK(c.step >= 0 && c.tokens >= 0, file, ": step (", c.step, ") and tokens (", c.tokens,
              ") must not be negative");
-  c.params = read_group(root, "params", file);
-  c.optim = read_group(root, "optim", file);
-  c.rng = read_group(root, "rng", file);
-  c.data = read_group(root, "data", file);
+  const uint64_t size = std::filesystem::file_size(path);
+  c.params = read_group(root, "params", file, size);
+  c.optim = read_group(root, "optim", file, size);
+  c.rng = read_group(root, "rng", file, size);
+  c.data = read_group(root, "data", file, size);
   return c;
 }
 

@@ -1,5 +1,6 @@
 #include "trit/formats/gguf_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "trit/formats/byte_cursor.h"
@@ -90,7 +91,8 @@ GgufHeader parse_gguf(std::span<const std::byte> file, std::string_view source) 
   }
   h.alignment = gguf_alignment(h.metadata, source);
 
-  h.tensors.reserve(size_t(n_tensors));
+  // Capped: a forged count in a large file must not reserve gigabytes before parsing fails.
+  h.tensors.reserve(size_t(std::min<uint64_t>(n_tensors, 65536)));
   for (uint64_t i = 0; i < n_tensors; ++i) {
     GgufTensorInfo t = read_tensor_info(in, i);
     TRIT_CHECK(h.index_.emplace(t.name, h.tensors.size()).second, source, ": tensor '", t.name,

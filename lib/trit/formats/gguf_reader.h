@@ -22,6 +22,16 @@ class GgufReader {
   const GgufMetadata& metadata() const { return header_.metadata; }
   const std::vector<GgufTensorInfo>& tensors() const { return header_.tensors; }
 
+  // The value of metadata `key` as T; a missing key or another type throws naming the file.
+  template <typename T>
+  const T& get(std::string_view key) const {
+    try {
+      return header_.metadata.get<T>(key);
+    } catch (const Error& e) {
+      fail(path().string(), ": ", e.what());
+    }
+  }
+
   const GgufTensorInfo* find_tensor(std::string_view name) const { return header_.find_tensor(name); }
   const GgufTensorInfo& tensor(std::string_view name) const;  // throws naming the file
   std::span<const std::byte> tensor_data(const GgufTensorInfo& info) const;

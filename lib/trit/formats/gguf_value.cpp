@@ -1,5 +1,6 @@
 #include "trit/formats/gguf_value.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "trit/formats/byte_cursor.h"
@@ -66,8 +67,9 @@ GgufArray read_array(ByteCursor& in, std::string_view key) {
     }
     case GgufType::string: {
       std::vector<std::string> items;
-      items.reserve(size_t(n));
-      for (uint64_t i = 0; i < n; ++i) items.push_back(read_gguf_string(in, str_cat("array '", key, "' string ", i)));
+      items.reserve(size_t(std::min<uint64_t>(n, 1 << 20)));  // capped against forged counts
+      const std::string prefix = str_cat("array '", key, "' string ");
+      for (uint64_t i = 0; i < n; ++i) items.push_back(read_gguf_string(in, prefix + std::to_string(i)));
       a.data = std::move(items);
       break;
     }

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "trit/autograd/node.h"
+#include "trit/backend/cpu/fast_exp.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/view.h"
@@ -57,7 +58,8 @@ Tensor softmax_last(const Tensor& x) {
     T m = -std::numeric_limits<T>::infinity();
     for (int64_t i = 0; i < n; ++i) m = std::max(m, in[i]);
     double s = 0;
-    for (int64_t i = 0; i < n; ++i) s += double(out[i] = std::exp(in[i] - m));
+    for (int64_t i = 0; i < n; ++i) out[i] = cpu::fast_exp(T(in[i] - m));
+    for (int64_t i = 0; i < n; ++i) s += double(out[i]);
     const T inv = T(1.0 / s);
     for (int64_t i = 0; i < n; ++i) out[i] *= inv;
   });

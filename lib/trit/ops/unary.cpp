@@ -6,6 +6,7 @@
 
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/elementwise.h"
+#include "trit/backend/cpu/fast_exp.h"
 
 namespace trit {
 namespace {
@@ -38,7 +39,7 @@ Tensor unary_op(const char* name, const Tensor& x, Fwd fwd, Bwd bwd) {
 
 template <typename T>
 T sigmoid_of(T x) {
-  return T(1) / (T(1) + std::exp(-x));
+  return T(1) / (T(1) + cpu::fast_exp(-x));
 }
 
 }  // namespace

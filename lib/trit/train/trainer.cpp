@@ -11,6 +11,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "trit/core/blas_kernels.h"
 #include "trit/core/parallel.h"
 #include "trit/data/dataset_file.h"
 #include "trit/data/sampler.h"
@@ -220,7 +221,8 @@ struct Trainer::Impl {
     summary.last_val_loss = std::numeric_limits<double>::quiet_NaN();
     const bool terminal = telemetry::is_terminal(stdout) && &out == &std::cout;
     out << (resumed ? "resuming " : "training ") << model->config().family << " (" << model->n_parameters()
-        << " parameters) in " << run_dir.string() << " from step " << progress.step << " to " << max_steps << "\n";
+        << " parameters) in " << run_dir.string() << " from step " << progress.step << " to " << max_steps << " ("
+        << max_threads() << " threads, BLAS kernels " << blas_kernel_name() << ")\n";
     std::optional<telemetry::Progress> bar;
     if (terminal) {
       telemetry::ProgressOptions po;
