@@ -116,3 +116,56 @@ TEST_CASE("config and data errors are clear") {
   CHECK_THROWS_WITH(train::Trainer::start(c, log), Catch::Contains("junk.h5"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("trix trains through the trainer: routing stats in metrics.jsonl, bit-identical resume") {
+  const fs::path dir = scratch("trix");
+  make_dataset(dir);
+  std::ostringstream log;
+  auto trix_config = [&](const std::string& name) {
+    config::Config c = tiny_config(dir, name, 8);
+    c.apply_overrides({"--model.family=trix", "--model.n_tiles=4", "--model.d_tile=16", "--model.router=learned",
+                       "--train.log_interval=2"});
+    return c;
+  };
+  auto full = train::Trainer::start(trix_config("full"), log);
+  const auto a = full->run();
+  CHECK(a.step == 8);
+  std::ifstream metrics(dir / "full" / "metrics.jsonl");
+  int with_stats = 0;
+  for (std::string line; std::getline(metrics, line);) {
+    if (line.find("\"split\":\"train\"") == std::string::npos) continue;
+    const bool has = line.find("\"route_entropy\"") != std::string::npos;
+    CHECK(has == (line.find("\"step\":2,") != std::string::npos || line.find("\"step\":4,") != std::string::npos ||
+                  line.find("\"step\":6,") != std::string::npos || line.find("\"step\":8,") != std::string::npos));
+    if (has) {
+      ++with_stats;
+      CHECK(line.find("\"route_tokens.l1.t03\"") != std::string::npos);
+    }
+  }
+  CHECK(with_stats == 4);
+  auto first = train::Trainer::start(trix_config("split"), log);
+  first->run(5);
+  first.reset();
+  auto second = train::Trainer::resume(dir / "split", {}, log);
+  second->run();
+  const auto pa = final_params(dir / "full"), pb = final_params(dir / "split");
+  REQUIRE(pa.size() == pb.size());
+  for (const auto& [name, arr] : pa) {
+    INFO(name);
+    CHECK(pb.at(name) == arr);
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the trix presets resolve to valid trix models") {
+  for (const char* preset : {"tinyshakespeare_trix.json", "tinystories_trix_bpe.json"}) {
+    INFO(preset);
+    const fs::path path = fs::path(TRIT_TEST_DATA_DIR) / ".." / "trainer" / "configs" / preset;
+    const config::Config c = train::train_schema().resolve_file(path, {});
+    const models::ModelConfig m = train::model_config_from(c, 256);
+    CHECK(m.family == "trix");
+    CHECK(m.n_tiles == 64);
+    CHECK(m.router == "learned");
+    CHECK(m.aux_loss_weight > 0);
+  }
+}

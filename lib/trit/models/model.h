@@ -3,6 +3,7 @@
 // token ids [B, T] to logits [B, T, V] and can decode incrementally with a KV cache.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,12 @@ struct ModelConfig {
   std::string ffn = "swiglu";  // swiglu | relu2_glu
   bool tie_embeddings = true;
   double init_std = 0.02;
+  // trix: sparse FFN of n_tiles tiles of width d_tile, router signature | learned | hash,
+  // weight of the load-balancing loss (0: off).
+  int64_t n_tiles = 16;
+  int64_t d_tile = 64;
+  std::string router = "signature";
+  double aux_loss_weight = 0.01;
 
   nlohmann::json to_json() const;
   // Reads the keys present in `j` over the defaults; unknown keys are an error naming them.
@@ -50,6 +57,8 @@ class LanguageModel : public nn::Module {
   virtual KVCache make_cache(int64_t batch, int64_t capacity) const = 0;
   // An auxiliary loss added to the LM loss in training (e.g. load balancing); undefined if none.
   virtual Tensor aux_loss() const { return Tensor(); }
+  // Named scalars about the last training forward (e.g. routing statistics), for metrics.
+  virtual std::vector<std::pair<std::string, double>> train_stats() const { return {}; }
 
  protected:
   ModelConfig config_;

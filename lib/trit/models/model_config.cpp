@@ -7,7 +7,8 @@ namespace trit::models {
 // The one list of config fields: JSON names, members, and types derive from it.
 #define TRIT_MODEL_FIELDS(X)                                                                  \
   X(family) X(vocab_size) X(d_model) X(n_layers) X(n_heads) X(n_kv_heads) X(d_ff) X(max_seq_len) \
-  X(rope_theta) X(norm_eps) X(ffn) X(tie_embeddings) X(init_std)
+  X(rope_theta) X(norm_eps) X(ffn) X(tie_embeddings) X(init_std)                              \
+  X(n_tiles) X(d_tile) X(router) X(aux_loss_weight)
 
 nlohmann::json ModelConfig::to_json() const {
   nlohmann::json j;
@@ -53,6 +54,10 @@ void ModelConfig::validate() const {
   TRIT_CHECK(n_kv_heads > 0 && n_heads % n_kv_heads == 0, "model config: n_heads ", n_heads,
              " must be a multiple of n_kv_heads ", n_kv_heads);
   TRIT_CHECK(ffn == "swiglu" || ffn == "relu2_glu", "model config: ffn '", ffn, "' (valid: swiglu, relu2_glu)");
+  TRIT_CHECK(n_tiles > 0 && d_tile > 0, "model config: n_tiles (", n_tiles, ") and d_tile (", d_tile, ") must be positive");
+  TRIT_CHECK(router == "signature" || router == "learned" || router == "learned_st" || router == "hash",
+             "model config: router '", router, "' (valid: signature, learned, learned_st, hash)");
+  TRIT_CHECK(aux_loss_weight >= 0, "model config: aux_loss_weight must be >= 0, got ", aux_loss_weight);
 }
 
 }  // namespace trit::models

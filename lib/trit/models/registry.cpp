@@ -4,6 +4,7 @@
 #include <map>
 
 #include "trit/models/decoder.h"
+#include "trit/models/trix.h"
 
 namespace trit::models {
 namespace {
@@ -15,6 +16,7 @@ const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table{
       {"bitnet", [](const ModelConfig& c, Generator& g) { return std::make_shared<Decoder>(c, true, g); }},
       {"transformer", [](const ModelConfig& c, Generator& g) { return std::make_shared<Decoder>(c, false, g); }},
+      {"trix", [](const ModelConfig& c, Generator& g) { return std::make_shared<Trix>(c, g); }},
   };
   return table;
 }

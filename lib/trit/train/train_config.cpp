@@ -29,6 +29,10 @@ const config::Schema& train_schema() {
     s.add_enum("model.ffn", d.ffn, {"swiglu", "relu2_glu"}, "FFN activation");
     s.add_bool("model.tie_embeddings", d.tie_embeddings, "output head shares the token embedding");
     s.add_float("model.init_std", d.init_std, "std of the normal weight init").min(0);
+    s.add_int("model.n_tiles", d.n_tiles, "trix: FFN tiles per layer").min(1);
+    s.add_int("model.d_tile", d.d_tile, "trix: hidden width of each tile").min(1);
+    s.add_enum("model.router", d.router, {"signature", "learned", "learned_st", "hash"}, "trix: router choosing one tile per token");
+    s.add_float("model.aux_loss_weight", d.aux_loss_weight, "trix: weight of the load-balancing loss (0: off)").min(0);
 
     s.add_int("train.batch_size", 16, "sequences per micro-batch").min(1);
     s.add_int("train.seq_len", 256, "tokens per sequence").min(1);
@@ -77,6 +81,10 @@ models::ModelConfig model_config_from(const config::Config& c, int64_t dataset_v
   m.ffn = c.get_string("model.ffn");
   m.tie_embeddings = c.get_bool("model.tie_embeddings");
   m.init_std = c.get_float("model.init_std");
+  m.n_tiles = c.get_int("model.n_tiles");
+  m.d_tile = c.get_int("model.d_tile");
+  m.router = c.get_string("model.router");
+  m.aux_loss_weight = c.get_float("model.aux_loss_weight");
   m.validate();
   TRIT_CHECK(c.get_int("train.seq_len") <= m.max_seq_len, "train.seq_len ", c.get_int("train.seq_len"),
              " exceeds model.max_seq_len ", m.max_seq_len);

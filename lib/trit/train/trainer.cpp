@@ -275,6 +275,8 @@ struct Trainer::Impl {
       telemetry::MetricsRecord rec(progress.step, wall_time(), "train");
       rec.add("loss", loss).add("lr", optimizer->lr()).add("grad_norm", norm).add_int("tokens", progress.tokens);
       rec.add("tokens_per_s", tok_s).add("step_ms", step_s * 1e3);
+      if (progress.step % log_every == 0)
+        for (const auto& [key, value] : model->train_stats()) rec.add(key, value);
       metrics->write(rec);
       summary.last_train_loss = loss;
       TRIT_CHECK(std::isfinite(loss), "training diverged at step ", progress.step, ": loss is ", loss,

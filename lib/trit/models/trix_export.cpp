@@ -1,0 +1,107 @@
+#include "trit/models/trix_export.h"
+
+#include <cstring>
+
+#include "trit/autograd/grad_mode.h"
+#include "trit/formats/gguf_writer.h"
+#include "trit/formats/quant_type.h"
+#include "trit/ops/ops.h"
+
+namespace trit::models {
+namespace {
+
+std::vector<std::byte> encode_rows(QuantType type, const std::vector<float>& values, int64_t n_cols,
+                                   const std::string& tensor) {
+  TRIT_CHECK(n_cols % quant_block_size(type) == 0, "trix export: tensor '", tensor, "' has rows of ", n_cols,
+             " values, not a multiple of ", quant_name(type), "'s block of ", quant_block_size(type),
+             " (choose f16/f32, or model dimensions that are multiples of 256)");
+  const int64_t n_rows = int64_t(values.size()) / n_cols;
+  std::vector<std::byte> out(size_t(n_rows) * row_size(type, n_cols));
+  quantize_rows(type, values.data(), n_rows, n_cols, reinterpret_cast<uint8_t*>(out.data()));
+  return out;
+}
+
+std::vector<float> floats(const Tensor& t) { return t.detach().contiguous().to_vector<float>(); }
+
+// The ternary values of `w` with its absmean scale folded in.
+std::vector<float> folded_ternary(const Tensor& w) { return floats(weight_quant_ternary(w.detach())); }
+
+void add_f32(formats::GgufWriter& out, const std::string& name, const std::vector<float>& v,
+             std::vector<int64_t> ne) {
+  std::vector<std::byte> bytes = encode_rows(QuantType::F32, v, ne[0], name);
+  out.add_tensor(name, uint32_t(ggml_type_id(QuantType::F32)), std::move(ne), std::move(bytes));
+}
+
+}  // namespace
+
+std::string trix_llama_cpp_notice() {
+  return "note: this GGUF uses trit's own architecture 'trix' (sparse ternary tiles); llama.cpp cannot load or run "
+         "it. Use trit-eval or the trit runtime.";
+}
+
+void write_trix_gguf(const Trix& model, const std::filesystem::path& path, const TrixExportOptions& o) {
+  NoGradGuard no_grad;
+  const ModelConfig& c = model.config();
+  const QuantType type = parse_quant_type(o.type);
+  TRIT_CHECK(type == QuantType::F32 || type == QuantType::F16 || type == QuantType::BF16 ||
+                 type == QuantType::TQ1_0 || type == QuantType::TQ2_0,
+             "trix export: type '", o.type, "' is not supported (valid: f32, f16, bf16, tq1_0, tq2_0)");
+  TRIT_CHECK(c.tie_embeddings, "trix export: an untied output head is not part of the trix GGUF layout");
+  const uint32_t tid = uint32_t(ggml_type_id(type));
+  formats::GgufWriter out;
+  auto& m = out.metadata();
+  m.set("general.architecture", "trix");
+  if (!o.name.empty()) m.set("general.name", o.name);
+  m.set("trix.vocab_size", uint32_t(c.vocab_size));
+  m.set("trix.context_length", uint32_t(c.max_seq_len));
+  m.set("trix.embedding_length", uint32_t(c.d_model));
+  m.set("trix.block_count", uint32_t(c.n_layers));
+  m.set("trix.feed_forward_length", uint32_t(c.d_tile));
+  m.set("trix.expert_count", uint32_t(c.n_tiles));
+  m.set("trix.expert_used_count", uint32_t(1));
+  m.set("trix.router", c.router);
+  m.set("trix.ffn_activation", c.ffn);
+  m.set("trix.attention.head_count", uint32_t(c.n_heads));
+  m.set("trix.attention.head_count_kv", uint32_t(c.n_kv_heads));
+  m.set("trix.attention.layer_norm_rms_epsilon", float(c.norm_eps));
+  m.set("trix.rope.freq_base", float(c.rope_theta));
+  m.set("trix.rope.dimension_count", uint32_t(c.d_model / c.n_heads));
+  for (const auto& [k, v] : o.extra.entries()) m.set(k, v);
+
+  const int64_t C = c.d_model, F = c.d_tile, E = c.n_tiles;
+  add_f32(out, "token_embd.weight", floats(model.tok_emb->weight), {C, c.vocab_size});
+  add_f32(out, "output_norm.weight", floats(model.norm->weight), {C});
+  for (int64_t l = 0; l < c.n_layers; ++l) {
+    const TrixBlock& b = (*model.layers)[size_t(l)];
+    const std::string p = "blk." + std::to_string(l) + ".";
+    auto ternary = [&](const std::string& name, const Tensor& w) {
+      const std::string full = p + name;
+      out.add_tensor(full, tid, {w.size(1), w.size(0)}, encode_rows(type, folded_ternary(w), w.size(1), full));
+    };
+    add_f32(out, p + "attn_norm.weight", floats(b.attn_norm->weight), {C});
+    ternary("attn_q.weight", b.attn->q.weight());
+    ternary("attn_k.weight", b.attn->k.weight());
+    ternary("attn_v.weight", b.attn->v.weight());
+    add_f32(out, p + "attn_sub_norm.weight", floats(b.attn->sub_norm->weight), {C});
+    ternary("attn_output.weight", b.attn->o.weight());
+    add_f32(out, p + "ffn_norm.weight", floats(b.ffn_norm->weight), {C});
+    // Tiles stacked: each tile folded with its own scale, then concatenated.
+    std::vector<float> gate, up, down, sub;
+    for (const auto& t : *b.ffn->tiles) {
+      const auto g = folded_ternary(t->gate.weight()), u = folded_ternary(t->up.weight()),
+                 d = folded_ternary(t->down.weight()), s = floats(t->sub_norm->weight);
+      gate.insert(gate.end(), g.begin(), g.end());
+      up.insert(up.end(), u.begin(), u.end());
+      down.insert(down.end(), d.begin(), d.end());
+      sub.insert(sub.end(), s.begin(), s.end());
+    }
+    out.add_tensor(p + "ffn_gate_exps.weight", tid, {C, F, E}, encode_rows(type, gate, C, p + "ffn_gate_exps.weight"));
+    out.add_tensor(p + "ffn_up_exps.weight", tid, {C, F, E}, encode_rows(type, up, C, p + "ffn_up_exps.weight"));
+    out.add_tensor(p + "ffn_down_exps.weight", tid, {F, C, E}, encode_rows(type, down, F, p + "ffn_down_exps.weight"));
+    add_f32(out, p + "ffn_sub_norm_exps.weight", sub, {F, E});
+    if (b.ffn->router) add_f32(out, p + "ffn_gate_inp.weight", floats(b.ffn->router->weight), {C, E});
+  }
+  out.write(path);
+}
+
+}  // namespace trit::models

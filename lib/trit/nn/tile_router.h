@@ -1,0 +1,39 @@
+#pragma once
+// Top-1 routers of the TriX sparse FFN (trit/nn/tile_ffn.h). Shapes: x [N, C], E tiles.
+//   signature: parameter-free, as the public TriX project routes: tile e's signature is
+//              sign(sum over rows of its ternary up weight), a vector in {-1, 0, +1}^C;
+//              score[n, e] = x[n] . sig_e, the tile is the argmax (ties: lowest index).
+//              No gradient flows through the choice.
+//   learned:   logits = x Wr^T (Wr [E, C], full precision), p = softmax(logits), the tile is
+//              argmax p and the tile's output is scaled by p[n, tile] (Switch Transformer),
+//              so the router's weights get a gradient through the kept probability.
+//   learned_st: as learned, but the forward value of the scale is 1 (g = 1 + p - stop_grad(p)):
+//              the tile's output enters at full size from the first step, the router still
+//              gets the gradient of the kept probability (straight-through gate).
+//   hash:      tile = a fixed hash of (token id, layer) mod E; the baseline routers must beat.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "trit/core/tensor.h"
+
+namespace trit::nn {
+
+enum class RouterKind { signature, learned, learned_st, hash };
+RouterKind parse_router_kind(const std::string& name);  // "signature" | "learned" | "learned_st" | "hash"
+const char* router_kind_name(RouterKind kind);
+
+// [E, C] of -1, 0, +1 (dtype of the weights) from the E up weights [F, C].
+Tensor tile_signatures(const std::vector<Tensor>& up_weights);
+
+// Row-wise argmax of scores [N, E] (no autograd); ties go to the lowest index.
+std::vector<int32_t> argmax_rows(const Tensor& scores);
+
+// splitmix64 of (token, layer), reduced mod n_tiles: deterministic on every platform.
+int32_t hash_tile(int64_t token, int64_t layer, int64_t n_tiles);
+
+// Switch Transformer's load-balancing loss: E * sum_e f_e * P_e, f_e the fraction of tokens
+// routed to e (a constant), P_e the mean over tokens of probs[:, e] ([N, E], differentiable).
+Tensor load_balance_loss(const Tensor& probs, const std::vector<int64_t>& counts);
+
+}  // namespace trit::nn

@@ -1,0 +1,90 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "support/check.h"
+#include "trit/formats/gguf_reader.h"
+#include "trit/formats/quant_type.h"
+#include "trit/models/trix_export.h"
+#include "trit/ops/ops.h"
+
+using namespace trit;
+using namespace trit::models;
+
+namespace {
+
+ModelConfig export_config(const std::string& router, int64_t width) {
+  ModelConfig c;
+  c.family = "trix";
+  c.vocab_size = 40;
+  c.d_model = width;
+  c.n_layers = 2;
+  c.n_heads = 4;
+  c.n_kv_heads = 2;
+  c.n_tiles = 3;
+  c.d_tile = width;
+  c.max_seq_len = 32;
+  c.router = router;
+  return c;
+}
+
+std::vector<float> dequantized(const formats::GgufReader& r, const std::string& name) {
+  const auto& info = r.tensor(name);
+  int64_t n = 1;
+  for (int64_t d : info.shape) n *= d;
+  std::vector<float> out(static_cast<size_t>(n));
+  const auto data = r.tensor_data(info);
+  dequantize_rows(quant_type_from_ggml(int32_t(info.type)), reinterpret_cast<const uint8_t*>(data.data()),
+                  n / info.shape[0], info.shape[0], out.data());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("trix GGUF: architecture, keys and stacked tile tensors read back with trit's reader") {
+  const auto dir = std::filesystem::temp_directory_path() / "trit_trix_export_test";
+  std::filesystem::create_directories(dir);
+  for (const char* type : {"f32", "tq2_0"}) {
+    INFO(type);
+    Generator g(4);
+    Trix model(export_config("learned", 256), g);
+    TrixExportOptions o;
+    o.type = type;
+    const auto path = dir / (std::string("m_") + type + ".gguf");
+    write_trix_gguf(model, path, o);
+    const formats::GgufReader r(path);
+    CHECK(r.metadata().get<std::string>("general.architecture") == "trix");
+    CHECK(r.metadata().get<uint32_t>("trix.expert_count") == 3);
+    CHECK(r.metadata().get<uint32_t>("trix.expert_used_count") == 1);
+    CHECK(r.metadata().get<std::string>("trix.router") == "learned");
+    CHECK(r.tensor("blk.1.ffn_gate_exps.weight").shape == std::vector<int64_t>{256, 256, 3});
+    CHECK(r.tensor("blk.1.ffn_down_exps.weight").shape == std::vector<int64_t>{256, 256, 3});
+    CHECK(r.tensor("blk.0.ffn_gate_inp.weight").shape == std::vector<int64_t>{256, 3});
+    CHECK(r.find_tensor("output.weight") == nullptr);
+    // Tile 2 of layer 1: the folded ternary values, each tile with its own scale.
+    const auto up = dequantized(r, "blk.1.ffn_up_exps.weight");
+    NoGradGuard no_grad;
+    const auto want = weight_quant_ternary((*model.layers)[1].ffn->tiles->ptr(2)->up.weight()).to_vector<float>();
+    const size_t off = 2 * 256 * 256;
+    for (size_t i = 0; i < want.size(); i += 97) {
+      INFO("element " << i);
+      CHECK(up[off + i] == Approx(want[i]).epsilon(1e-3));  // tq2_0 stores the scale as f16
+    }
+    const auto router = dequantized(r, "blk.0.ffn_gate_inp.weight");
+    CHECK(router[5] == (*model.layers)[0].ffn->router->weight.to_vector<float>()[5]);
+  }
+}
+
+TEST_CASE("trix GGUF export rejects ternary blocks that do not fit and names the tensor") {
+  Generator g(5);
+  Trix model(export_config("signature", 64), g);
+  TrixExportOptions o;
+  o.type = "tq2_0";
+  const auto path = std::filesystem::temp_directory_path() / "trit_trix_export_bad.gguf";
+  std::filesystem::remove(path);
+  CHECK_THROWS_WITH(write_trix_gguf(model, path, o), Catch::Contains("blk.0.attn_q.weight") && Catch::Contains("256"));
+  CHECK_FALSE(std::filesystem::exists(path));
+  o.type = "q4_0";
+  CHECK_THROWS_WITH(write_trix_gguf(model, path, o), Catch::Contains("not supported"));
+  CHECK(trix_llama_cpp_notice().find("llama.cpp cannot") != std::string::npos);
+}

@@ -1,0 +1,146 @@
+#include <catch2/catch.hpp>
+
+#include "support/check.h"
+#include "trit/nn/tile_ffn.h"
+#include "trit/ops/ops.h"
+
+using namespace trit;
+using namespace trit::nn;
+
+namespace {
+
+TileFfnConfig small(RouterKind router) {
+  TileFfnConfig c;
+  c.d_model = 16;
+  c.d_tile = 8;
+  c.n_tiles = 4;
+  c.router = router;
+  c.init_std = 0.2;
+  c.out_init_std = 0.2;
+  return c;
+}
+
+Tensor row(const Tensor& x2d, int64_t n) { return x2d.narrow(0, n, 1).contiguous(); }
+
+}  // namespace
+
+TEST_CASE("each token's output is its routed tile's GluFfn output") {
+  for (RouterKind kind : {RouterKind::signature, RouterKind::hash}) {
+    INFO(router_kind_name(kind));
+    Generator g(5);
+    TileFfn ffn(small(kind), g);
+    Tensor x = Tensor::randn({3, 10, 16}, g);
+    std::vector<int32_t> idv(30);
+    for (int i = 0; i < 30; ++i) idv[size_t(i)] = (i * 37) % 256;
+    const Tensor ids = Tensor::from_vector(idv, {3, 10});
+    NoGradGuard no_grad;
+    const Tensor y = ffn.forward(x, ids).reshape({30, 16});
+    const std::vector<int32_t> tile = ffn.route(x.reshape({30, 16}), ids, nullptr, nullptr);
+    int64_t total = 0;
+    for (int64_t c : ffn.last_counts()) total += c;
+    CHECK(total == 30);
+    for (int64_t n = 0; n < 30; ++n) {
+      INFO("token " << n << " tile " << tile[size_t(n)]);
+      const Tensor expect = (*ffn.tiles)[size_t(tile[size_t(n)])].forward(row(x.reshape({30, 16}), n));
+      test::check_close(row(y, n), expect, 1e-5, 1e-6);
+    }
+    if (kind == RouterKind::signature) {
+      // The choice maximises x . signature.
+      std::vector<Tensor> ups;
+      for (const auto& t : *ffn.tiles) ups.push_back(t->up.weight());
+      const auto scores = linear(x.reshape({30, 16}), tile_signatures(ups)).to_vector<float>();
+      for (int64_t n = 0; n < 30; ++n)
+        for (int64_t e = 0; e < 4; ++e) CHECK(scores[size_t(n * 4 + e)] <= scores[size_t(n * 4 + tile[size_t(n)])]);
+    }
+  }
+}
+
+TEST_CASE("learned router: output scaled by the kept probability, router gradient by finite differences") {
+  Generator g(6);
+  TileFfn ffn(small(RouterKind::learned), g);
+  Tensor x = Tensor::randn({12, 16}, g);
+  Tensor r = Tensor::randn({12, 16}, g);  // fixed random weighting of the outputs
+  auto objective = [&]() { return sum(ffn.forward(x, Tensor()) * r); };
+  const Tensor loss = objective();
+  loss.backward();
+  const Tensor grad = ffn.router->weight.grad();
+  REQUIRE(grad.defined());
+  CHECK(ffn.last_aux_loss().defined());
+  // Forward value: y = p[n, tile] * tile FFN.
+  {
+    NoGradGuard no_grad;
+    Tensor gate;
+    const auto tile = ffn.route(x, Tensor(), &gate, nullptr);
+    const Tensor y = ffn.forward(x, Tensor());
+    const auto gv = gate.to_vector<float>();
+    for (int64_t n = 0; n < 12; ++n) {
+      const Tensor expect = (*ffn.tiles)[size_t(tile[size_t(n)])].forward(row(x, n)) * double(gv[size_t(n)]);
+      test::check_close(row(y, n), expect, 1e-5, 1e-6);
+    }
+  }
+  // Straight-through top-1: the choice is constant, the probability carries the gradient.
+  NoGradGuard no_grad;
+  const auto gv = grad.to_vector<float>();
+  float* w = ffn.router->weight.data<float>();
+  const double eps = 1e-2;
+  double max_grad = 0;
+  for (float v : gv) max_grad = std::max(max_grad, double(std::abs(v)));
+  CHECK(max_grad > 1e-4);
+  for (int64_t i : {0, 17, 40, 63}) {
+    const float keep = w[i];
+    w[i] = keep + float(eps);
+    const double up = objective().item();
+    w[i] = keep - float(eps);
+    const double down = objective().item();
+    w[i] = keep;
+    INFO("router weight " << i);
+    CHECK((up - down) / (2 * eps) == Approx(gv[size_t(i)]).margin(2e-3 + 0.02 * max_grad));
+  }
+}
+
+TEST_CASE("aux loss: defined for signature and learned routers in grad mode, not for hash") {
+  for (RouterKind kind : {RouterKind::signature, RouterKind::learned, RouterKind::hash}) {
+    INFO(router_kind_name(kind));
+    Generator g(7);
+    TileFfn ffn(small(kind), g);
+    const Tensor x = Tensor::randn({20, 16}, g);
+    const Tensor ids = Tensor::arange(20);
+    ffn.forward(x, ids);
+    CHECK(ffn.last_aux_loss().defined() == (kind != RouterKind::hash));
+    if (kind != RouterKind::hash) CHECK((ffn.last_aux_loss().item() > 0 && ffn.last_aux_loss().item() <= 0.01 * 4));
+    NoGradGuard no_grad;
+    ffn.forward(x, ids);
+    CHECK_FALSE(ffn.last_aux_loss().defined());
+  }
+  Generator g(8);
+  TileFfn hash(small(RouterKind::hash), g);
+  CHECK_THROWS_WITH(hash.forward(Tensor::randn({4, 16}, g), Tensor()), Catch::Contains("needs the i32 token ids"));
+}
+
+TEST_CASE("learned_st router: full-size output, the router's gradient is the learned router's") {
+  Generator g1(6), g2(6), g3(6);
+  TileFfn st(small(RouterKind::learned_st), g1);
+  TileFfn sw(small(RouterKind::learned), g2);   // same init: same seed, same parameter order
+  TileFfn sw2(small(RouterKind::learned), g3);
+  Generator gx(9);
+  const Tensor x = Tensor::randn({12, 16}, gx);
+  const Tensor r = Tensor::randn({12, 16}, gx);
+  const Tensor y = st.forward(x, Tensor());
+  {
+    NoGradGuard no_grad;
+    const auto tile = st.route(x, Tensor(), nullptr, nullptr);
+    for (int64_t n = 0; n < 12; ++n)
+      test::check_close(row(y, n), (*st.tiles)[size_t(tile[size_t(n)])].forward(row(x, n)), 1e-5, 1e-6);
+  }
+  sum(y * r).backward();
+  // Router: d/dp of r.(t g) is r.t for both (g = p, or g = 1 + p - stop(p)).
+  sum(sw.forward(x, Tensor()) * r).backward();
+  test::check_close(st.router->weight.grad(), sw.router->weight.grad(), 1e-4, 1e-6);
+  // Tiles: the straight-through gate passes the gradient at full size (Switch's divided by p).
+  Tensor gate;
+  const auto tile = sw2.route(x, Tensor(), &gate, nullptr);
+  const Tensor inv_p = (1.0 / gate.detach()).reshape({12, 1});
+  sum(sw2.forward(x, Tensor()) * r * inv_p).backward();
+  test::check_close(st.tiles->ptr(size_t(tile[0]))->up.weight().grad(),
+                    sw2.tiles->ptr(size_t(tile[0]))->up.weight().grad(), 1e-4, 1e-6);
+}

@@ -1,0 +1,54 @@
+"""TriX GGUF peer check: gguf-py reads what write_trix_gguf writes (docs/formats.md, "TriX GGUF")."""
+import json
+
+import numpy as np
+import gguf
+import pytest
+from gguf import GGMLQuantizationType as QT
+
+from peer_util import bin_path, run
+
+
+def export(tmp_path, router, qtype):
+    out = tmp_path / f"trix_{router}_{qtype}.gguf"
+    notice = run(bin_path("trit_test_trix_export"), out, router, qtype)
+    assert "llama.cpp cannot load or run" in notice
+    return gguf.GGUFReader(str(out)), json.loads((tmp_path / (out.name + ".json")).read_text())
+
+
+def field(reader, key):
+    f = reader.fields[key]
+    return f.contents()
+
+
+@pytest.mark.parametrize("router,qtype", [("learned", "f32"), ("signature", "tq2_0"), ("hash", "f16")])
+def test_gguf_py_reads_trix(tmp_path, router, qtype):
+    reader, expect = export(tmp_path, router, qtype)
+    cfg = expect["config"]
+    assert field(reader, "general.architecture") == "trix"
+    assert field(reader, "trix.expert_count") == cfg["n_tiles"]
+    assert field(reader, "trix.expert_used_count") == 1
+    assert field(reader, "trix.feed_forward_length") == cfg["d_tile"]
+    assert field(reader, "trix.router") == router
+    assert field(reader, "trix.block_count") == cfg["n_layers"]
+    tensors = {t.name: t for t in reader.tensors}
+    C, F, E, L = cfg["d_model"], cfg["d_tile"], cfg["n_tiles"], cfg["n_layers"]
+    for l in range(L):
+        p = f"blk.{l}."
+        assert list(tensors[p + "ffn_gate_exps.weight"].shape) == [C, F, E]
+        assert list(tensors[p + "ffn_up_exps.weight"].shape) == [C, F, E]
+        assert list(tensors[p + "ffn_down_exps.weight"].shape) == [F, C, E]
+        assert list(tensors[p + "ffn_sub_norm_exps.weight"].shape) == [F, E]
+        assert (p + "ffn_gate_inp.weight" in tensors) == (router == "learned")
+        for name in ("attn_q", "attn_k", "attn_v", "attn_output", "attn_norm", "attn_sub_norm", "ffn_norm"):
+            assert p + name + ".weight" in tensors
+    assert "output.weight" not in tensors
+    gate = tensors["blk.0.ffn_gate_exps.weight"]
+    assert gate.tensor_type == {"f32": QT.F32, "f16": QT.F16, "tq2_0": QT.TQ2_0}[qtype]
+    values = gguf.quants.dequantize(gate.data, gate.tensor_type).reshape(E, F, C)
+    for e in range(E):
+        want = np.array(expect["gate_tiles"][e], dtype=np.float32).reshape(F, C)
+        # f16 rounding of the folded scale is the only difference.
+        np.testing.assert_allclose(values[e], want, rtol=1e-3, atol=1e-6)
+        # Ternary: each tile holds at most three values, -s, 0, +s.
+        assert len(np.unique(np.abs(values[e]))) <= 2
