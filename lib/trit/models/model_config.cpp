@@ -7,7 +7,8 @@ namespace trit::models {
 // The one list of config fields: JSON names, members, and types derive from it.
 #define TRIT_MODEL_FIELDS(X)                                                                  \
   X(family) X(vocab_size) X(d_model) X(n_layers) X(n_heads) X(n_kv_heads) X(d_ff) X(max_seq_len) \
-  X(rope_theta) X(norm_eps) X(ffn) X(tie_embeddings) X(init_std)
+  X(rope_theta) X(norm_eps) X(ffn) X(tie_embeddings) X(init_std)                                 \
+  X(spectral_window) X(spectral_features) X(embedding) X(filter) X(attention_every)
 
 nlohmann::json ModelConfig::to_json() const {
   nlohmann::json j;
