@@ -7,7 +7,8 @@
 // 2. The spectral embedding's share of a byte_spectral training step (forward + backward of
 //    the whole model on a batch, against the embedding's own forward + backward).
 //
-//   bench_spectral [--width C] [--heads H] [--threads N] [--max-gib G] [--reps R]
+//   bench_spectral [--width C] [--heads H] [--threads N] [--max-gib G] [--reps R] [--lengths 256,1024]
+//                  [--no-step]
 //
 // Times are the minimum and median over R repetitions after one warm-up (shared machine).
 #include <algorithm>
@@ -59,14 +60,33 @@ void fwd_bwd(const std::function<Tensor(const Tensor&)>& layer, const Tensor& x,
 int main(int argc, char** argv) {
   int64_t C = 256, H = 4, threads = 0, reps = 3;
   double max_gib = 6.0;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  std::vector<int64_t> lengths{256, 1024, 4096, 16384};
+  bool step_share = true;
+  for (int i = 1; i < argc; i += 2) {
     const std::string k = argv[i];
+    if (k == "--no-step") {
+      step_share = false;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "option %s needs a value\n", k.c_str());
+      return 2;
+    }
     const char* v = argv[i + 1];
     if (k == "--width") C = std::atoll(v);
     else if (k == "--heads") H = std::atoll(v);
     else if (k == "--threads") threads = std::atoll(v);
     else if (k == "--max-gib") max_gib = std::atof(v);
     else if (k == "--reps") reps = std::atoll(v);
+    else if (k == "--lengths") {
+      lengths.clear();
+      for (const char* p = v; *p;) {
+        lengths.push_back(std::atoll(p));
+        while (*p && *p != ',') ++p;
+        if (*p == ',') ++p;
+      }
+    }
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
@@ -76,11 +96,16 @@ int main(int argc, char** argv) {
   std::printf("threads %d, width %lld, heads %lld, batch 1, %lld reps (min / median ms)\n", max_threads(),
               (long long)C, (long long)H, (long long)reps);
 
-  const std::vector<int64_t> lengths{256, 1024, 4096, 16384};
+  if (lengths.empty() || reps < 1 || C < 1 || H < 1 || C % H != 0) {
+    std::fprintf(stderr, "bad options: need lengths, reps >= 1, width a multiple of heads\n");
+    return 2;
+  }
+  int64_t max_len = 0;
+  for (int64_t T : lengths) max_len = std::max(max_len, T);
   Generator gen(1);
   nn::HyenaConfig hc;
   hc.d_model = C;
-  hc.max_len = lengths.back();
+  hc.max_len = max_len;
   nn::HyenaMixer hyena(hc, gen);
   nn::AttentionConfig ac;
   ac.d_model = C;
@@ -105,6 +130,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
 
+  if (!step_share) return 0;
   // Embedding share of a training step: the tinyshakespeare preset's model and batch.
   models::ModelConfig mc;
   mc.family = "byte_spectral";
