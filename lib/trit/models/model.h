@@ -34,6 +34,12 @@ struct ModelConfig {
   int64_t d_tile = 64;
   std::string router = "signature";
   double aux_loss_weight = 0.01;
+  // byte_spectral (models/byte_spectral.h)
+  int64_t spectral_window = 16;            // bytes in the DFT window of the spectral embedding
+  std::string spectral_features = "both";  // magnitude | phase | both
+  std::string embedding = "both";          // spectral | table | both
+  std::string filter = "implicit";         // explicit | implicit long-convolution filters
+  int64_t attention_every = 0;             // one attention block every K blocks (0: none)
 
   nlohmann::json to_json() const;
   // Reads the keys present in `j` over the defaults; unknown keys are an error naming them.
@@ -45,6 +51,7 @@ struct ModelConfig {
 struct KVCache {
   std::vector<nn::LayerCache> layers;
   int64_t length() const { return layers.empty() ? 0 : layers[0].length; }
+  Tensor prefix;  // ids so far [B, capacity] i32, for models that recompute over the prefix (byte_spectral)
 };
 
 class LanguageModel : public nn::Module {

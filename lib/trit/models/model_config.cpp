@@ -8,7 +8,8 @@ namespace trit::models {
 #define TRIT_MODEL_FIELDS(X)                                                                  \
   X(family) X(vocab_size) X(d_model) X(n_layers) X(n_heads) X(n_kv_heads) X(d_ff) X(max_seq_len) \
   X(rope_theta) X(norm_eps) X(ffn) X(tie_embeddings) X(init_std)                              \
-  X(n_tiles) X(d_tile) X(router) X(aux_loss_weight)
+  X(n_tiles) X(d_tile) X(router) X(aux_loss_weight)                                            \
+  X(spectral_window) X(spectral_features) X(embedding) X(filter) X(attention_every)
 
 nlohmann::json ModelConfig::to_json() const {
   nlohmann::json j;

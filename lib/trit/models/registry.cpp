@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 
+#include "trit/models/byte_spectral.h"
 #include "trit/models/decoder.h"
 #include "trit/models/trix.h"
 
@@ -15,6 +16,7 @@ using Factory = std::function<std::shared_ptr<LanguageModel>(const ModelConfig&,
 const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table{
       {"bitnet", [](const ModelConfig& c, Generator& g) { return std::make_shared<Decoder>(c, true, g); }},
+      {"byte_spectral", [](const ModelConfig& c, Generator& g) { return std::make_shared<ByteSpectral>(c, g); }},
       {"transformer", [](const ModelConfig& c, Generator& g) { return std::make_shared<Decoder>(c, false, g); }},
       {"trix", [](const ModelConfig& c, Generator& g) { return std::make_shared<Trix>(c, g); }},
   };

@@ -33,6 +33,11 @@ const config::Schema& train_schema() {
     s.add_int("model.d_tile", d.d_tile, "trix: hidden width of each tile").min(1);
     s.add_enum("model.router", d.router, {"signature", "learned", "learned_st", "hash"}, "trix: router choosing one tile per token");
     s.add_float("model.aux_loss_weight", d.aux_loss_weight, "trix: weight of the load-balancing loss (0: off)").min(0);
+    s.add_int("model.spectral_window", d.spectral_window, "byte_spectral: bytes in the embedding's DFT window (even)").min(2);
+    s.add_enum("model.spectral_features", d.spectral_features, {"magnitude", "phase", "both"}, "byte_spectral: DFT features");
+    s.add_enum("model.embedding", d.embedding, {"spectral", "table", "both"}, "byte_spectral: input embedding");
+    s.add_enum("model.filter", d.filter, {"explicit", "implicit"}, "byte_spectral: long-convolution filters");
+    s.add_int("model.attention_every", d.attention_every, "byte_spectral: one attention block every K blocks (0: none)").min(0);
 
     s.add_int("train.batch_size", 16, "sequences per micro-batch").min(1);
     s.add_int("train.seq_len", 256, "tokens per sequence").min(1);
@@ -85,6 +90,11 @@ models::ModelConfig model_config_from(const config::Config& c, int64_t dataset_v
   m.d_tile = c.get_int("model.d_tile");
   m.router = c.get_string("model.router");
   m.aux_loss_weight = c.get_float("model.aux_loss_weight");
+  m.spectral_window = c.get_int("model.spectral_window");
+  m.spectral_features = c.get_string("model.spectral_features");
+  m.embedding = c.get_string("model.embedding");
+  m.filter = c.get_string("model.filter");
+  m.attention_every = c.get_int("model.attention_every");
   m.validate();
   TRIT_CHECK(c.get_int("train.seq_len") <= m.max_seq_len, "train.seq_len ", c.get_int("train.seq_len"),
              " exceeds model.max_seq_len ", m.max_seq_len);
