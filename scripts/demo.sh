@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end on a fresh machine: install what trit needs, build it, turn text
-# into a dataset, train a small BitNet b1.58 for a few minutes, export it to GGUF, evaluate it
-# and print a sample.
+# into a dataset, train a small BitNet b1.58 for a few minutes, evaluate it and print a sample,
+# export it to GGUF and evaluate the export on trit's CPU runtime.
 #   scripts/demo.sh                 text: the licences every Debian system ships
 #   scripts/demo.sh --data PATH...  your own text files or folders instead
 set -euo pipefail
@@ -31,12 +31,11 @@ echo "== 3. evaluate the checkpoint"
 "$bin/trit-eval" runs/demo --data runs/demo_data.h5
 "$bin/trit-eval" runs/demo --prompt "The licensee " --max-new-tokens 200 --temperature 0.8 --seed 1
 
-if "$bin/trit-convert" --help 2>/dev/null | grep -q -- "--type"; then
-  echo "== 4. export to GGUF (TQ2_0) and evaluate the export"
-  "$bin/trit-convert" runs/demo -o runs/demo/model-tq2_0.gguf --type tq2_0
-  "$bin/trit-convert" --inspect runs/demo/model-tq2_0.gguf | head -n 30
-  if "$bin/trit-eval" --help | grep -q gguf; then
-    "$bin/trit-eval" runs/demo/model-tq2_0.gguf --data runs/demo_data.h5
-  fi
-fi
-echo "== done: runs/demo holds the run (metrics.jsonl, TensorBoard events, checkpoints)"
+echo "== 4. export to GGUF (TQ2_0, what llama.cpp runs) and evaluate the export"
+"$bin/trit-convert" runs/demo -o runs/demo/model-tq2_0.gguf --type tq2_0
+"$bin/trit-convert" --inspect runs/demo/model-tq2_0.gguf > runs/demo/model-tq2_0.txt
+head -n 12 runs/demo/model-tq2_0.txt
+# same windows as training; the token embedding is Q4_K in this file (llama-quantize's choice)
+"$bin/trit-eval" runs/demo/model-tq2_0.gguf --data runs/demo_data.h5 --seq-len 128
+"$bin/trit-eval" runs/demo/model-tq2_0.gguf --prompt "The licensee " --max-new-tokens 100 --temperature 0
+echo "== done: runs/demo holds the run (metrics.jsonl, TensorBoard events, checkpoints, the GGUF)"
