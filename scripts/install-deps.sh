@@ -8,7 +8,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libeigen3-dev libopenblas-dev libhdf5-dev nlohmann-json3-dev libcli11-dev catch2
+  libeigen3-dev libopenblas-dev libopenblas-openmp-dev libhdf5-dev nlohmann-json3-dev libcli11-dev catch2
   qt6-base-dev libgl-dev
   python3 python3-venv python3-dev
   ca-certificates xz-utils
