@@ -1,6 +1,7 @@
 #include "trit/runtime/runtime_model.h"
 
 #include <cblas.h>
+#include <omp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -42,7 +43,12 @@ std::vector<float> load_floats(const formats::GgufReader& reader, const std::str
 
 RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptions& options)
     : pool_(options.n_threads) {
-  openblas_set_num_threads(1);  // dense products run inside the pool (dense_matmul)
+  // Dense products run inside the pool (dense_matmul), one BLAS thread each. OpenBLAS's OpenMP
+  // build takes its thread count from the calling thread's OpenMP setting, so that is set to 1
+  // here and in every pool thread: otherwise each small sgemm wakes an OpenMP team whose
+  // spinning threads fight the pool (generation ran at 112 instead of 204 tokens/s on 2 threads).
+  openblas_set_num_threads(1);
+  omp_set_num_threads(1);
   formats::GgufReader reader(path);
   for (const auto& t : reader.tensors()) advise(reader.tensor_data(t), MADV_WILLNEED | MADV_SEQUENTIAL);
   hp_ = read_hparams(reader);

@@ -1,5 +1,7 @@
 #include "trit/runtime/thread_pool.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -80,6 +82,7 @@ void ThreadPool::claim_and_run(uint64_t job, size_t first) {
 }
 
 void ThreadPool::worker_loop(size_t index) {
+  omp_set_num_threads(1);  // code run by the pool (BLAS included) must not start OpenMP teams
   uint64_t seen = 0;
   for (;;) {
     auto fresh = [&] { return generation_.load(std::memory_order_acquire) != seen; };
