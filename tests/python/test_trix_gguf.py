@@ -1,5 +1,6 @@
 """TriX GGUF peer check: gguf-py reads what write_trix_gguf writes (docs/formats.md, "TriX GGUF")."""
 import json
+import subprocess
 
 import numpy as np
 import gguf
@@ -52,3 +53,28 @@ def test_gguf_py_reads_trix(tmp_path, router, qtype):
         np.testing.assert_allclose(values[e], want, rtol=1e-3, atol=1e-6)
         # Ternary: each tile holds at most three values, -s, 0, +s.
         assert len(np.unique(np.abs(values[e]))) <= 2
+
+
+def test_trit_convert_exports_a_trained_trix_checkpoint(tmp_path):
+    """trit-convert on a trix run folder writes a `trix` GGUF and says llama.cpp cannot run it."""
+    text = "".join(f"{i}: to be, or not to be, that is the question.\n" for i in range(200))
+    (tmp_path / "corpus.txt").write_text(text)
+    run(bin_path("trit-data"), "prepare", "--input", tmp_path / "corpus.txt", "--output", tmp_path / "data.h5")
+    run(bin_path("trit-train"), f"--run.dir={tmp_path}", "--run.name=t", f"--data.path={tmp_path / 'data.h5'}",
+        "--model.family=trix", "--model.d_model=32", "--model.n_layers=1", "--model.n_heads=2",
+        "--model.n_kv_heads=1", "--model.n_tiles=4", "--model.d_tile=16", "--model.max_seq_len=64",
+        "--train.batch_size=4", "--train.seq_len=32", "--train.max_steps=6", "--optim.warmup_steps=2",
+        "--eval.batches=1", "--run.threads=1")
+    out_path = tmp_path / "t.gguf"
+    dry = run(bin_path("trit-convert"), tmp_path / "t", "-o", out_path, "--type", "f16", "--dry-run")
+    assert "llama.cpp cannot" in dry and not out_path.exists()
+    done = run(bin_path("trit-convert"), tmp_path / "t", "-o", out_path, "--type", "f16")
+    assert "llama.cpp cannot" in done
+    reader = gguf.GGUFReader(str(out_path))
+    assert field(reader, "general.architecture") == "trix"
+    names = {t.name for t in reader.tensors}
+    assert "blk.0.ffn_up_exps.weight" in names and "token_embd.weight" in names
+    assert field(reader, "tokenizer.ggml.model") == "gpt2"
+    bad = subprocess.run([str(bin_path("trit-convert")), str(tmp_path / "t"), "-o", str(tmp_path / "x.gguf"),
+                          "--type", "q4_0"], capture_output=True, text=True)
+    assert bad.returncode != 0 and "not q4_0" in bad.stderr

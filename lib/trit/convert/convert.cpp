@@ -1,5 +1,6 @@
 // One trit-convert run (see convert.h).
 #include "trit/convert/convert.h"
+#include "trit/convert/trix.h"
 
 #include <chrono>
 #include <cstdio>
@@ -59,6 +60,11 @@ ConvertResult run_convert(const ConvertRequest& request, std::ostream& out) {
     TRIT_CHECK(!same_file(result.output, resolve_checkpoint(request.input)), "output ", result.output.string(),
                " is the input checkpoint; give another -o");
   TRIT_CHECK(!std::filesystem::is_directory(result.output), "output ", result.output.string(), " is a folder");
+  if (detect_source(request.input) == SourceKind::checkpoint &&
+      export_trix_checkpoint(resolve_checkpoint(request.input), result.output, po, request.dry_run, out)) {
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+  }
 
   const ConvModel model = load_source(request.input);
   result.input_bytes = input_size(detect_source(request.input) == SourceKind::checkpoint

@@ -104,6 +104,8 @@ struct Checkpoint {
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
 // Reads and validates a checkpoint; every error names the file.
 Checkpoint read_checkpoint(const std::filesystem::path& path);
+// Only the model family attribute (validated like read_checkpoint's header).
+std::string read_checkpoint_family(const std::filesystem::path& path);
 
 // Writes <run_dir>/checkpoints/step_<step>.h5, then points checkpoints/latest at it.
 // Returns the checkpoint's path.

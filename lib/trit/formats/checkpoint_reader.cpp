@@ -166,21 +166,43 @@ ArrayGroup read_group(hid_t root, const char* group, const std::string& file, ui
 
 }  // namespace
 
-Checkpoint read_checkpoint(const std::filesystem::path& path) {
-  const std::string file = path.string();
+namespace {
+
+// An opened checkpoint file whose format attribute has been checked.
+struct OpenedCheckpoint {
+  h5::Handle fapl, file, root;
+};
+
+OpenedCheckpoint open_checkpoint(const std::filesystem::path& path, const std::string& file) {
   std::error_code ec;
   TRIT_CHECK(std::filesystem::is_regular_file(path, ec), file, ": no such checkpoint file");
   check_not_truncated(path, file);
-  h5::QuietErrors quiet;
+  OpenedCheckpoint o;
   // A strong close releases everything HDF5 holds for the file, also after a failed read.
-  h5::Handle fapl = h5::check_handle(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, file, "cannot make file properties");
-  h5::check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), file, "cannot set the close degree");
-  h5::Handle f = h5::check_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl), H5Fclose, file,
-                                  "cannot open the HDF5 file");
-  h5::Handle root = h5::check_handle(H5Gopen2(f, "/", H5P_DEFAULT), H5Gclose, file, "cannot open the root group");
-  const std::string format = read_string_attribute(root, "format", file);
+  o.fapl = h5::check_handle(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, file, "cannot make file properties");
+  h5::check(H5Pset_fclose_degree(o.fapl, H5F_CLOSE_STRONG), file, "cannot set the close degree");
+  o.file = h5::check_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, o.fapl), H5Fclose, file, "cannot open the HDF5 file");
+  o.root = h5::check_handle(H5Gopen2(o.file, "/", H5P_DEFAULT), H5Gclose, file, "cannot open the root group");
+  const std::string format = read_string_attribute(o.root, "format", file);
   TRIT_CHECK(format == kCheckpointFormat, file, ": format attribute is '", format, "', expected '", kCheckpointFormat,
              "'");
+  return o;
+}
+
+}  // namespace
+
+std::string read_checkpoint_family(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  h5::QuietErrors quiet;
+  const OpenedCheckpoint o = open_checkpoint(path, file);
+  return read_string_attribute(o.root, "model", file);
+}
+
+Checkpoint read_checkpoint(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  h5::QuietErrors quiet;
+  const OpenedCheckpoint opened = open_checkpoint(path, file);
+  const h5::Handle& root = opened.root;
   Checkpoint c;
   c.format_version = read_int_attribute(root, "format_version", file);
   TRIT_CHECK(c.format_version >= 1 && c.format_version <= kCheckpointFormatVersion, file, ": format_version ",
