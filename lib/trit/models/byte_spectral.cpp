@@ -21,7 +21,7 @@ void validate_spectral(const ModelConfig& c) {
 }  // namespace
 
 HyenaBlock::HyenaBlock(const ModelConfig& c, Generator& gen) {
-  const double out_std = c.init_std / std::sqrt(2.0 * double(c.n_layers));
+  const double out_std = residual_init_std(c);
   mix_norm = register_module("mix_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
   nn::HyenaConfig hc;
   hc.d_model = c.d_model;
@@ -34,16 +34,7 @@ HyenaBlock::HyenaBlock(const ModelConfig& c, Generator& gen) {
   hc.out_init_std = out_std;
   mixer = register_module("mixer", std::make_shared<nn::HyenaMixer>(hc, gen));
   ffn_norm = register_module("ffn_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
-  nn::GluFfnConfig fc;
-  fc.d_model = c.d_model;
-  fc.d_ff = c.d_ff;
-  fc.activation = nn::parse_glu_activation(c.ffn);
-  fc.ternary = true;
-  fc.sub_norm = true;
-  fc.norm_eps = c.norm_eps;
-  fc.init_std = c.init_std;
-  fc.out_init_std = out_std;
-  ffn = register_module("ffn", std::make_shared<nn::GluFfn>(fc, gen));
+  ffn = register_module("ffn", std::make_shared<nn::GluFfn>(glu_ffn_config(c, true), gen));
 }
 
 Tensor HyenaBlock::forward(const Tensor& x) const {

@@ -6,10 +6,9 @@
 
 namespace trit::models {
 
-DecoderBlock::DecoderBlock(const ModelConfig& c, bool ternary, Generator& gen) {
-  // GPT-2's scaled init for projections that write into the residual stream.
-  const double out_std = c.init_std / std::sqrt(2.0 * double(c.n_layers));
-  attn_norm = register_module("attn_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
+double residual_init_std(const ModelConfig& c) { return c.init_std / std::sqrt(2.0 * double(c.n_layers)); }
+
+nn::AttentionConfig attention_config(const ModelConfig& c, bool ternary) {
   nn::AttentionConfig ac;
   ac.d_model = c.d_model;
   ac.n_heads = c.n_heads;
@@ -19,9 +18,11 @@ DecoderBlock::DecoderBlock(const ModelConfig& c, bool ternary, Generator& gen) {
   ac.rope_theta = c.rope_theta;
   ac.norm_eps = c.norm_eps;
   ac.init_std = c.init_std;
-  ac.out_init_std = out_std;
-  attn = register_module("attn", std::make_shared<nn::CausalSelfAttention>(ac, gen));
-  ffn_norm = register_module("ffn_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
+  ac.out_init_std = residual_init_std(c);
+  return ac;
+}
+
+nn::GluFfnConfig glu_ffn_config(const ModelConfig& c, bool ternary) {
   nn::GluFfnConfig fc;
   fc.d_model = c.d_model;
   fc.d_ff = c.d_ff;
@@ -30,8 +31,15 @@ DecoderBlock::DecoderBlock(const ModelConfig& c, bool ternary, Generator& gen) {
   fc.sub_norm = ternary;
   fc.norm_eps = c.norm_eps;
   fc.init_std = c.init_std;
-  fc.out_init_std = out_std;
-  ffn = register_module("ffn", std::make_shared<nn::GluFfn>(fc, gen));
+  fc.out_init_std = residual_init_std(c);
+  return fc;
+}
+
+DecoderBlock::DecoderBlock(const ModelConfig& c, bool ternary, Generator& gen) {
+  attn_norm = register_module("attn_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
+  attn = register_module("attn", std::make_shared<nn::CausalSelfAttention>(attention_config(c, ternary), gen));
+  ffn_norm = register_module("ffn_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
+  ffn = register_module("ffn", std::make_shared<nn::GluFfn>(glu_ffn_config(c, ternary), gen));
 }
 
 Tensor DecoderBlock::forward(const Tensor& x, nn::LayerCache* cache) const {

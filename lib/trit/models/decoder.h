@@ -17,6 +17,13 @@
 
 namespace trit::models {
 
+// The block parts of a model config, shared by every family built on the decoder's block:
+// GPT-2's scaled init std for projections that write into the residual stream, and the
+// attention and GLU FFN configs (ternary: BitLinear projections and BitNet's sub-norms).
+double residual_init_std(const ModelConfig& config);
+nn::AttentionConfig attention_config(const ModelConfig& config, bool ternary);
+nn::GluFfnConfig glu_ffn_config(const ModelConfig& config, bool ternary);
+
 class DecoderBlock : public nn::Module {
  public:
   DecoderBlock(const ModelConfig& config, bool ternary, Generator& gen);

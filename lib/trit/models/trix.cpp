@@ -5,24 +5,15 @@
 #include <iomanip>
 #include <sstream>
 
+#include "trit/models/decoder.h"
 #include "trit/ops/ops.h"
 
 namespace trit::models {
 
 TrixBlock::TrixBlock(const ModelConfig& c, int64_t layer, Generator& gen) {
-  const double out_std = c.init_std / std::sqrt(2.0 * double(c.n_layers));
+  const double out_std = residual_init_std(c);
   attn_norm = register_module("attn_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
-  nn::AttentionConfig ac;
-  ac.d_model = c.d_model;
-  ac.n_heads = c.n_heads;
-  ac.n_kv_heads = c.n_kv_heads;
-  ac.ternary = true;
-  ac.sub_norm = true;
-  ac.rope_theta = c.rope_theta;
-  ac.norm_eps = c.norm_eps;
-  ac.init_std = c.init_std;
-  ac.out_init_std = out_std;
-  attn = register_module("attn", std::make_shared<nn::CausalSelfAttention>(ac, gen));
+  attn = register_module("attn", std::make_shared<nn::CausalSelfAttention>(attention_config(c, true), gen));
   ffn_norm = register_module("ffn_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
   nn::TileFfnConfig fc;
   fc.d_model = c.d_model;
