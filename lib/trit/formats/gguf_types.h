@@ -1,11 +1,12 @@
 #pragma once
 // The ggml tensor types GGUF files may hold that trit knows the size of: type id -> (elements
 // per block, bytes per block). Ids are ggml's (ggml.h enum ggml_type) and never change.
-// Kept in one small header so it can be replaced by the quant codecs' table at merge.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "trit/formats/quant_type.h"
 
 namespace trit::formats {
 
@@ -16,28 +17,17 @@ struct GgmlTypeInfo {
   uint32_t bytes_per_block;
 };
 
-//        name   id  block bytes
-#define TRIT_GGML_TYPES(X) \
-  X(F32, 0, 1, 4)          \
-  X(F16, 1, 1, 2)          \
-  X(Q4_0, 2, 32, 18)       \
-  X(Q8_0, 8, 32, 34)       \
-  X(Q4_K, 12, 256, 144)    \
-  X(BF16, 30, 1, 2)        \
-  X(TQ1_0, 34, 256, 54)    \
-  X(TQ2_0, 35, 256, 66)
-
+// The facts come from the one list of types in quant_type.h (TRIT_QUANT_TYPES).
 enum class GgmlType : uint32_t {
-#define X(n, id, b, s) n = id,
-  TRIT_GGML_TYPES(X)
+#define X(e, id, n, bs, ts, fin) e = id,
+  TRIT_QUANT_TYPES(X)
 #undef X
 };
 
-// nullopt for ids trit does not know (their data size cannot be computed).
 constexpr std::optional<GgmlTypeInfo> ggml_type_info(uint32_t id) {
   switch (id) {
-#define X(n, i, b, s) case i: return GgmlTypeInfo{i, #n, b, s};
-    TRIT_GGML_TYPES(X)
+#define X(e, i, n, bs, ts, fin) case i: return GgmlTypeInfo{i, #e, bs, ts};
+    TRIT_QUANT_TYPES(X)
 #undef X
   }
   return std::nullopt;
