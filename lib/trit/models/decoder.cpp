@@ -35,6 +35,27 @@ nn::GluFfnConfig glu_ffn_config(const ModelConfig& c, bool ternary) {
   return fc;
 }
 
+nn::LinearConfig head_config(const ModelConfig& c) {
+  nn::LinearConfig hc;
+  hc.in = c.d_model;
+  hc.out = c.vocab_size;
+  hc.bias = false;
+  hc.init_std = c.init_std;
+  return hc;
+}
+
+KVCache make_kv_cache(const ModelConfig& c, int64_t batch, int64_t capacity) {
+  KVCache cache;
+  const int64_t head_dim = c.d_model / c.n_heads;
+  for (int64_t i = 0; i < c.n_layers; ++i) {
+    nn::LayerCache lc;
+    lc.k = Tensor::zeros({batch, c.n_kv_heads, capacity, head_dim});
+    lc.v = Tensor::zeros({batch, c.n_kv_heads, capacity, head_dim});
+    cache.layers.push_back(std::move(lc));
+  }
+  return cache;
+}
+
 DecoderBlock::DecoderBlock(const ModelConfig& c, bool ternary, Generator& gen) {
   attn_norm = register_module("attn_norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
   attn = register_module("attn", std::make_shared<nn::CausalSelfAttention>(attention_config(c, ternary), gen));
@@ -53,14 +74,7 @@ Decoder::Decoder(const ModelConfig& c, bool ternary, Generator& gen) : LanguageM
   layers = register_module("layers", std::make_shared<nn::ModuleList<DecoderBlock>>());
   for (int64_t i = 0; i < c.n_layers; ++i) layers->push_back(std::make_shared<DecoderBlock>(c, ternary, gen));
   norm = register_module("norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
-  if (!c.tie_embeddings) {
-    nn::LinearConfig hc;
-    hc.in = c.d_model;
-    hc.out = c.vocab_size;
-    hc.bias = false;
-    hc.init_std = c.init_std;
-    head = register_module("head", std::make_shared<nn::Linear>(hc, gen));
-  }
+  if (!c.tie_embeddings) head = register_module("head", std::make_shared<nn::Linear>(head_config(c), gen));
 }
 
 Tensor Decoder::forward(const Tensor& ids, KVCache* cache) {
@@ -75,15 +89,7 @@ Tensor Decoder::forward(const Tensor& ids, KVCache* cache) {
 }
 
 KVCache Decoder::make_cache(int64_t batch, int64_t capacity) const {
-  KVCache cache;
-  const int64_t head_dim = config_.d_model / config_.n_heads;
-  for (int64_t i = 0; i < config_.n_layers; ++i) {
-    nn::LayerCache lc;
-    lc.k = Tensor::zeros({batch, config_.n_kv_heads, capacity, head_dim});
-    lc.v = Tensor::zeros({batch, config_.n_kv_heads, capacity, head_dim});
-    cache.layers.push_back(std::move(lc));
-  }
-  return cache;
+  return make_kv_cache(config_, batch, capacity);
 }
 
 }  // namespace trit::models

@@ -23,6 +23,9 @@ namespace trit::models {
 double residual_init_std(const ModelConfig& config);
 nn::AttentionConfig attention_config(const ModelConfig& config, bool ternary);
 nn::GluFfnConfig glu_ffn_config(const ModelConfig& config, bool ternary);
+// The untied output head [vocab, d_model] (no bias), and a zeroed KV cache for every layer.
+nn::LinearConfig head_config(const ModelConfig& config);
+KVCache make_kv_cache(const ModelConfig& config, int64_t batch, int64_t capacity);
 
 class DecoderBlock : public nn::Module {
  public:

@@ -41,14 +41,7 @@ Trix::Trix(const ModelConfig& c, Generator& gen) : LanguageModel(c) {
   layers = register_module("layers", std::make_shared<nn::ModuleList<TrixBlock>>());
   for (int64_t i = 0; i < c.n_layers; ++i) layers->push_back(std::make_shared<TrixBlock>(c, i, gen));
   norm = register_module("norm", std::make_shared<nn::RMSNorm>(nn::RMSNormConfig{c.d_model, c.norm_eps}));
-  if (!c.tie_embeddings) {
-    nn::LinearConfig hc;
-    hc.in = c.d_model;
-    hc.out = c.vocab_size;
-    hc.bias = false;
-    hc.init_std = c.init_std;
-    head = register_module("head", std::make_shared<nn::Linear>(hc, gen));
-  }
+  if (!c.tie_embeddings) head = register_module("head", std::make_shared<nn::Linear>(head_config(c), gen));
 }
 
 Tensor Trix::forward(const Tensor& ids, KVCache* cache) {
@@ -63,15 +56,7 @@ Tensor Trix::forward(const Tensor& ids, KVCache* cache) {
 }
 
 KVCache Trix::make_cache(int64_t batch, int64_t capacity) const {
-  KVCache cache;
-  const int64_t head_dim = config_.d_model / config_.n_heads;
-  for (int64_t i = 0; i < config_.n_layers; ++i) {
-    nn::LayerCache lc;
-    lc.k = Tensor::zeros({batch, config_.n_kv_heads, capacity, head_dim});
-    lc.v = Tensor::zeros({batch, config_.n_kv_heads, capacity, head_dim});
-    cache.layers.push_back(std::move(lc));
-  }
-  return cache;
+  return make_kv_cache(config_, batch, capacity);
 }
 
 Tensor Trix::aux_loss() const {
