@@ -22,7 +22,7 @@ MODEL = ["--model.d_model=256", "--model.n_layers=2", "--model.n_heads=4", "--mo
 def tool(name):
     path = BIN / name
     if not path.exists():
-        pytest.skip(f"{path} is not built")
+        pytest.fail(f"{path} was not built")
     return str(path)
 
 

@@ -24,7 +24,7 @@ TINY = [
 def tool(name):
     path = BIN / name
     if not path.exists():
-        pytest.skip(f"{path} is not built")
+        pytest.fail(f"{path} was not built")
     return str(path)
 
 
