@@ -122,6 +122,19 @@ void swiglu(float* g, const float* u, size_t n_rows, size_t dim, size_t stride, 
   });
 }
 
+void relu2_glu(float* g, const float* u, size_t n_rows, size_t dim, size_t stride, ThreadPool* pool) {
+  for_rows(pool, n_rows, [&](size_t b, size_t e, size_t) {
+    for (size_t t = b; t < e; ++t) {
+      float* gr = g + t * stride;
+      const float* ur = u + t * stride;
+      for (size_t j = 0; j < dim; ++j) {
+        const float v = gr[j];
+        gr[j] = (v > 0 ? v * v : 0.0f) * ur[j];
+      }
+    }
+  });
+}
+
 void kv_append(KvLayer& cache, const AttentionShape& s, const float* k, const float* v, size_t n_rows,
                size_t kv_stride, size_t pos0) {
   for (size_t t = 0; t < n_rows; ++t) {

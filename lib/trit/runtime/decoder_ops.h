@@ -5,6 +5,7 @@
 //   RopeTable     cos/sin of pos * theta^(-2i/D), angles in double, rounded to float once
 //   rope_neox     pairs (i, i + D/2) of each head (rotate-half, bitnet / trit's training)
 //   rope_interleaved pairs (2i, 2i + 1) (llama.cpp's NORM RoPE of the llama architecture)
+//   relu2_glu     g = (g > 0 ? g * g : 0) * u
 //   swiglu        g = silu(g) * u, silu(v) = v * (1 / (1 + exp(-v))) with the training side's
 //                 float exp (backend/cpu/fast_exp.h)
 //   attention     causal softmax(q kᵀ / sqrt(D)) v over a KV cache, tiled over keys with an
@@ -42,6 +43,8 @@ void rope_interleaved(float* x, size_t n_rows, size_t stride, size_t n_heads, si
 
 // g[t][j] = silu(g[t][j]) * u[t][j].
 void swiglu(float* g, const float* u, size_t n_rows, size_t dim, size_t stride, ThreadPool* pool);
+// g[t][j] = relu(g[t][j])^2 * u[t][j] (the relu2_glu FFN).
+void relu2_glu(float* g, const float* u, size_t n_rows, size_t dim, size_t stride, ThreadPool* pool);
 
 // One layer's cached keys and values: [n_kv_heads][capacity][head_dim] each, float32, or
 // float16 (RNE; half the memory traffic of attention, as llama.cpp's default cache) when

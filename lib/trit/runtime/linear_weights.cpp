@@ -54,7 +54,6 @@ LinearWeights LinearWeights::load(const formats::GgufReader& reader, const std::
              " must have shape [", cols, ", ", rows, "] (ne order)");
   const QuantType type = quant_type_from_ggml(int32_t(info.type));
   const auto bytes = reader.tensor_data(info);
-  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
 
   // The optional f32 [1] multiplier (llama.cpp's bitnet `.scale` tensors).
   std::optional<float> multiplier;
@@ -68,20 +67,28 @@ LinearWeights LinearWeights::load(const formats::GgufReader& reader, const std::
                "; expected a finite positive weight scale 1/sw");
     multiplier = v;
   }
+  return from_data(type, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), rows, cols, allow_ternary,
+                   multiplier, file + ": tensor " + name);
+}
 
+LinearWeights LinearWeights::from_data(QuantType type, const uint8_t* data, size_t n_bytes, int64_t rows,
+                                       int64_t cols, bool allow_ternary, std::optional<float> multiplier,
+                                       const std::string& where) {
+  TRIT_CHECK(n_bytes == size_t(rows) * row_size(type, cols), where, ": ", rows, " x ", cols, " ", quant_name(type),
+             " needs ", size_t(rows) * row_size(type, cols), " bytes, got ", n_bytes);
   LinearWeights out;
   out.rows_ = size_t(rows);
   out.cols_ = size_t(cols);
   const bool tq = type == QuantType::TQ2_0 || type == QuantType::TQ1_0;
   if (allow_ternary && tq) {
     const size_t block_bytes = quant_type_size(type);
-    const auto d = common_block_scale(data, bytes.size() / block_bytes, block_bytes);
+    const auto d = common_block_scale(data, n_bytes / block_bytes, block_bytes);
     if (d && (!multiplier || *d == 1.0f || *d == 0.0f)) {
       try {
-        out.packed_ = type == QuantType::TQ2_0 ? repack_from_tq2_0(data, bytes.size(), out.rows_, out.cols_)
-                                               : repack_from_tq1_0(data, bytes.size(), out.rows_, out.cols_);
+        out.packed_ = type == QuantType::TQ2_0 ? repack_from_tq2_0(data, n_bytes, out.rows_, out.cols_)
+                                               : repack_from_tq1_0(data, n_bytes, out.rows_, out.cols_);
       } catch (const Error& e) {
-        fail(file, ": tensor ", name, ": ", e.what());
+        fail(where, ": ", e.what());
       }
       out.ternary_ = true;
       out.sw_ = multiplier ? 1.0f / *multiplier : out.packed_.sw();
@@ -107,6 +114,16 @@ LinearWeights LinearWeights::load(const formats::GgufReader& reader, const std::
   return out;
 }
 
+LinearWeights LinearWeights::from_packed(PackedTernary packed) {
+  LinearWeights out;
+  out.ternary_ = true;
+  out.rows_ = packed.rows();
+  out.cols_ = packed.cols();
+  out.sw_ = packed.sw();
+  out.packed_ = std::move(packed);
+  return out;
+}
+
 size_t LinearWeights::size_bytes() const {
   return ternary_ ? packed_.size_bytes() : dense_.size() * sizeof(float);
 }
@@ -126,6 +143,23 @@ void LinearWeights::forward(const float* x, size_t n, size_t x_stride, float* y,
                             ThreadPool* pool) const {
   TRIT_CHECK(!ternary_, "LinearWeights: float input given to a ternary weight");
   dense_matmul(dense_.data(), rows_, cols_, x, n, x_stride, y, y_stride, pool);
+}
+
+std::vector<float> read_float_tensor(const formats::GgufReader& reader, const std::string& name,
+                                     const std::vector<int64_t>& ne) {
+  const formats::GgufTensorInfo& info = reader.tensor(name);
+  if (info.shape != ne) {
+    std::string want;
+    for (int64_t n : ne) want += (want.empty() ? "" : ", ") + std::to_string(n);
+    fail(reader.path().string(), ": tensor ", name, " must have shape [", want, "] (ne order)");
+  }
+  int64_t rows = 1;
+  for (size_t i = 1; i < ne.size(); ++i) rows *= ne[i];
+  std::vector<float> out(size_t(rows * ne[0]));
+  const auto bytes = reader.tensor_data(info);
+  dequantize_rows(quant_type_from_ggml(int32_t(info.type)), reinterpret_cast<const uint8_t*>(bytes.data()), rows,
+                  ne[0], out.data(), 1);
+  return out;
 }
 
 void dense_matmul(const float* w, size_t rows, size_t cols, const float* x, size_t n, size_t x_stride, float* y,

@@ -14,10 +14,12 @@
 // Anything else (per-block ternary scales, Q4_0 of ternary values, a llama-arch model) is dense.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "trit/formats/gguf_reader.h"
+#include "trit/formats/quant_type.h"
 #include "trit/runtime/activation_quant.h"
 #include "trit/runtime/ternary_pack.h"
 #include "trit/runtime/thread_pool.h"
@@ -31,6 +33,12 @@ class LinearWeights {
   // shape is [cols, rows]; `allow_ternary` is true for the bitnet architecture.
   static LinearWeights load(const formats::GgufReader& reader, const std::string& name, int64_t rows,
                             int64_t cols, bool allow_ternary);
+  // The same from raw tensor data of `type` (rows x cols, row-major): a tensor or a slab of
+  // one (a TriX tile). `multiplier` is the `.scale` value; `where` names the data in errors.
+  static LinearWeights from_data(QuantType type, const uint8_t* data, size_t n_bytes, int64_t rows, int64_t cols,
+                                 bool allow_ternary, std::optional<float> multiplier, const std::string& where);
+  // Already packed ternary weights (tests and benchmarks build layers without a file).
+  static LinearWeights from_packed(PackedTernary packed);
 
   bool ternary() const { return ternary_; }
   size_t rows() const { return rows_; }
@@ -53,6 +61,11 @@ class LinearWeights {
   float sw_ = 1.0f;
   std::vector<float> dense_;
 };
+
+// A tensor's values as float32 (any supported type), checking its shape is `ne` (GGUF order);
+// errors name the file and the tensor.
+std::vector<float> read_float_tensor(const formats::GgufReader& reader, const std::string& name,
+                                     const std::vector<int64_t>& ne);
 
 // y = x Wᵀ for a float32 W [rows, cols]: output rows split over the pool, each slice one BLAS
 // call. The runtime runs OpenBLAS single-threaded (RuntimeModel sets it) so that its threads

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <variant>
 
@@ -45,6 +46,19 @@ float read_float(const formats::GgufMetadata& md, const std::string& key, const 
   return out;
 }
 
+std::string read_string(const formats::GgufMetadata& md, const std::string& key, const std::string& file,
+                        std::optional<std::string> fallback = std::nullopt) {
+  const formats::GgufValue* v = md.find(key);
+  if (v == nullptr) {
+    TRIT_CHECK(fallback.has_value(), file, ": metadata key '", key, "' is missing");
+    return *fallback;
+  }
+  const std::string* s = v->get_if<std::string>();
+  TRIT_CHECK(s != nullptr, file, ": metadata key '", key, "' must be a string (type ",
+             formats::gguf_type_name(v->type()), ")");
+  return *s;
+}
+
 }  // namespace
 
 ModelHparams read_hparams(const formats::GgufReader& reader) {
@@ -58,8 +72,10 @@ ModelHparams read_hparams(const formats::GgufReader& reader) {
     h.arch = ModelArch::bitnet;
   } else if (name == "llama") {
     h.arch = ModelArch::llama;
+  } else if (name == "trix") {
+    h.arch = ModelArch::trix;
   } else {
-    fail(file, ": architecture '", name, "' is not supported (expected bitnet or llama)");
+    fail(file, ": architecture '", name, "' is not supported (expected bitnet, llama or trix)");
   }
   const std::string p = name + ".";
   h.d_model = read_count(md, p + "embedding_length", file);
@@ -77,6 +93,22 @@ ModelHparams read_hparams(const formats::GgufReader& reader) {
   const int64_t n_rot = read_count(md, p + "rope.dimension_count", file, h.head_dim());
   TRIT_CHECK(n_rot == h.head_dim(), file, ": rope.dimension_count ", n_rot, " differs from the head dim ",
              h.head_dim(), " (partial rotary embeddings are not supported)");
+  if (h.arch == ModelArch::trix) {
+    h.n_tiles = read_count(md, p + "expert_count", file);
+    const int64_t used = read_count(md, p + "expert_used_count", file, 1);
+    TRIT_CHECK(used == 1, file, ": metadata key '", p, "expert_used_count' is ", used,
+               "; the trix runtime routes each token to exactly one tile");
+    try {
+      h.router = nn::parse_router_kind(read_string(md, p + "router", file));
+    } catch (const Error& e) {
+      if (std::string(e.what()).starts_with(file)) throw;
+      fail(file, ": metadata key '", p, "router': ", e.what());
+    }
+    const std::string act = read_string(md, p + "ffn_activation", file, "swiglu");
+    TRIT_CHECK(act == "swiglu" || act == "relu2_glu", file, ": metadata key '", p, "ffn_activation' is '", act,
+               "' (valid: swiglu, relu2_glu)");
+    h.relu2 = act == "relu2_glu";
+  }
   const auto& emb = reader.tensor("token_embd.weight");
   TRIT_CHECK(emb.shape.size() == 2 && emb.shape[0] == h.d_model, file, ": token_embd.weight must be [",
              h.d_model, ", n_vocab]");

@@ -57,13 +57,15 @@ RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptio
   n_ctx_ = options.n_ctx ? options.n_ctx : size_t(hp_.n_ctx);
   max_batch_ = std::max<size_t>(1, std::min(options.max_batch, n_ctx_));
   TRIT_CHECK(size_t(hp_.head_dim()) <= kMaxHeadDim, file, ": head dim ", hp_.head_dim(), " exceeds ", kMaxHeadDim);
-  const bool bitnet = hp_.arch == ModelArch::bitnet;
+  const bool bitnet = hp_.bitlinear();
+  const bool trix = hp_.arch == ModelArch::trix;
   const int64_t d = hp_.d_model, dkv = hp_.d_kv(), ff = hp_.d_ff;
+  const TileFfnShape tile_shape{size_t(d), size_t(ff), size_t(hp_.n_tiles), hp_.relu2, hp_.norm_eps};
 
   tok_embd_ = load_floats(reader, "token_embd.weight", hp_.n_vocab, d);
   output_norm_ = load_floats(reader, "output_norm.weight", 1, d);
   if (reader.find_tensor("output.weight")) {
-    TRIT_CHECK(!bitnet, file, ": the bitnet architecture has no output.weight (its head is tied)");
+    TRIT_CHECK(!bitnet, file, ": the ", hp_.arch_name(), " architecture has no output.weight (its head is tied)");
     output_ = LinearWeights::load(reader, "output.weight", hp_.n_vocab, d, false);
     tied_ = false;
   }
@@ -76,17 +78,19 @@ RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptio
       const std::string p = "blk." + std::to_string(i) + ".";
       l.attn_norm = load_floats(reader, p + "attn_norm.weight", 1, d);
       l.ffn_norm = load_floats(reader, p + "ffn_norm.weight", 1, d);
-      if (bitnet) {
-        l.attn_sub_norm = load_floats(reader, p + "attn_sub_norm.weight", 1, d);
-        l.ffn_sub_norm = load_floats(reader, p + "ffn_sub_norm.weight", 1, ff);
-      }
+      if (bitnet) l.attn_sub_norm = load_floats(reader, p + "attn_sub_norm.weight", 1, d);
+      if (bitnet && !trix) l.ffn_sub_norm = load_floats(reader, p + "ffn_sub_norm.weight", 1, ff);
       l.q = LinearWeights::load(reader, p + "attn_q.weight", d, d, bitnet);
       l.k = LinearWeights::load(reader, p + "attn_k.weight", dkv, d, bitnet);
       l.v = LinearWeights::load(reader, p + "attn_v.weight", dkv, d, bitnet);
       l.o = LinearWeights::load(reader, p + "attn_output.weight", d, d, bitnet);
-      l.gate = LinearWeights::load(reader, p + "ffn_gate.weight", ff, d, bitnet);
-      l.up = LinearWeights::load(reader, p + "ffn_up.weight", ff, d, bitnet);
-      l.down = LinearWeights::load(reader, p + "ffn_down.weight", d, ff, bitnet);
+      if (trix) {
+        l.tiles = TileFfnLayer::load(reader, int64_t(i), tile_shape, hp_.router);
+      } else {
+        l.gate = LinearWeights::load(reader, p + "ffn_gate.weight", ff, d, bitnet);
+        l.up = LinearWeights::load(reader, p + "ffn_up.weight", ff, d, bitnet);
+        l.down = LinearWeights::load(reader, p + "ffn_down.weight", d, ff, bitnet);
+      }
       l.kv.allocate(size_t(hp_.n_kv_heads) * n_ctx_ * size_t(hp_.head_dim()), options.kv_f16);
     }
   });
@@ -108,6 +112,7 @@ RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptio
   qa_ = AlignedBuffer<int8_t>(B * qa_stride_);
   qa_scale_.assign(B, 0);
   qa_sum_.assign(B, 0);
+  if (trix) tile_scratch_ = TileFfnScratch(B, tile_shape);
 }
 
 size_t RuntimeModel::weight_bytes() const {
@@ -115,6 +120,7 @@ size_t RuntimeModel::weight_bytes() const {
   for (const Layer& l : layers_) {
     n += (l.attn_norm.size() + l.attn_sub_norm.size() + l.ffn_norm.size() + l.ffn_sub_norm.size()) * sizeof(float);
     for (const LinearWeights* w : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) n += w->size_bytes();
+    n += l.tiles.size_bytes();
   }
   return n;
 }
@@ -124,20 +130,21 @@ size_t RuntimeModel::buffer_bytes() const {
   for (const auto* b : {&x_, &xn_, &q_, &k_, &v_, &att_, &tmp_, &gate_, &up_, &fake_, &logits_}) n += b->size();
   n *= sizeof(float);
   for (const Layer& l : layers_) n += l.kv.bytes();
-  return n + qa_.size();
+  return n + qa_.size() + tile_scratch_.bytes();
 }
 
 size_t RuntimeModel::n_ternary_layers() const {
   size_t n = 0;
   for (const Layer& l : layers_) {
     for (const LinearWeights* w : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) n += w->ternary() ? 1 : 0;
+    n += 3 * size_t(hp_.n_tiles) * (hp_.arch == ModelArch::trix ? 1 : 0);  // every tile's gate, up, down
   }
   return n;
 }
 
 void RuntimeModel::project(std::initializer_list<std::pair<const LinearWeights*, float*>> outputs, const float* x,
                            size_t n, size_t cols) {
-  const bool bitnet = hp_.arch == ModelArch::bitnet;
+  const bool bitnet = hp_.bitlinear();
   if (bitnet) {
     // Per-token int8 activations (BitNet), shared by every projection of this input.
     pool_.parallel_for(0, n, [&](size_t b, size_t e, size_t) {
@@ -177,7 +184,7 @@ std::span<const float> RuntimeModel::forward(std::span<const int32_t> tokens, si
   const size_t cached = draft ? draft_cached_ : n_cached_;
   TRIT_CHECK(pos <= cached, "runtime: position ", pos, " is past the ", cached, " cached positions");
   TRIT_CHECK(pos + n <= n_ctx_, "runtime: positions up to ", pos + n, " exceed the context of ", n_ctx_);
-  const bool bitnet = hp_.arch == ModelArch::bitnet;
+  const bool bitnet = hp_.bitlinear();
   const size_t d = size_t(hp_.d_model), dkv = size_t(hp_.d_kv()), ff = size_t(hp_.d_ff);
   const size_t V = size_t(hp_.n_vocab), H = size_t(hp_.n_heads), Hkv = size_t(hp_.n_kv_heads);
   const size_t D = size_t(hp_.head_dim());
@@ -205,6 +212,10 @@ std::span<const float> RuntimeModel::forward(std::span<const int32_t> tokens, si
     for (size_t i = 0; i < n * d; ++i) x_[i] += tmp_[i];
 
     rms_norm(x_.data(), l.ffn_norm.data(), n, d, d, eps, xn_.data(), &pool_);
+    if (hp_.arch == ModelArch::trix) {
+      l.tiles.forward(xn_.data(), d, tokens.data(), n, x_.data(), d, tile_scratch_, &pool_);
+      continue;
+    }
     project({{&l.gate, gate_.data()}, {&l.up, up_.data()}}, xn_.data(), n, d);
     swiglu(gate_.data(), up_.data(), n, ff, ff, &pool_);
     if (bitnet) rms_norm(gate_.data(), l.ffn_sub_norm.data(), n, ff, ff, eps, gate_.data(), &pool_);

@@ -1,5 +1,5 @@
 #pragma once
-// A GGUF decoder model (`bitnet` or `llama` architecture) ready to run on the CPU.
+// A GGUF decoder model (`bitnet`, `llama` or trit's `trix` architecture) ready to run on the CPU.
 //
 // Load: the file is memory-mapped (madvise WILLNEED + SEQUENTIAL while it is read), its
 // hparams and tokenizer read (model_hparams.h, gguf_tokenizer.h), and every weight repacked
@@ -12,6 +12,8 @@
 //   bitnet: BitLinear projections (per-token int8 activations, ternary weights), sub-norms
 //           before attn_output and ffn_down, NEOX RoPE: trit's training-side forward.
 //   llama:  float projections, no sub-norms, interleaved (NORM) RoPE as llama.cpp computes it.
+//   trix:   bitnet's attention; the FFN is E ternary tiles of which each token runs only the one
+//           its router picks (tile_ffn.h, tile_routing.h; docs/formats.md, "TriX GGUF").
 // Both: RMSNorm, grouped-query causal attention, SwiGLU, final norm, head = output.weight
 // or the tied token embedding. forward() runs up to max_batch tokens as one batch (the GEMM
 // path of the kernels); the KV cache makes later calls incremental.
@@ -27,6 +29,7 @@
 #include "trit/runtime/linear_weights.h"
 #include "trit/runtime/model_hparams.h"
 #include "trit/runtime/thread_pool.h"
+#include "trit/runtime/tile_ffn.h"
 
 namespace trit::runtime {
 
@@ -66,7 +69,8 @@ class RuntimeModel {
  private:
   struct Layer {
     std::vector<float> attn_norm, attn_sub_norm, ffn_norm, ffn_sub_norm;
-    LinearWeights q, k, v, o, gate, up, down;
+    LinearWeights q, k, v, o, gate, up, down;  // gate, up, down empty for trix
+    TileFfnLayer tiles;                          // trix only
     KvLayer kv;
   };
   // y = W x for n rows of x (row stride = buffer stride). For the bitnet architecture x is
@@ -94,6 +98,7 @@ class RuntimeModel {
   AlignedBuffer<int8_t> qa_;
   std::vector<float> qa_scale_;
   std::vector<int32_t> qa_sum_;
+  TileFfnScratch tile_scratch_;  // trix
 };
 
 }  // namespace trit::runtime
