@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
+#include <string>
 
 #include "support/check.h"
 #include "trit/formats/gguf_reader.h"
@@ -61,14 +63,21 @@ TEST_CASE("trix GGUF: architecture, keys and stacked tile tensors read back with
     CHECK(r.tensor("blk.1.ffn_down_exps.weight").shape == std::vector<int64_t>{256, 256, 3});
     CHECK(r.tensor("blk.0.ffn_gate_inp.weight").shape == std::vector<int64_t>{256, 3});
     CHECK(r.find_tensor("output.weight") == nullptr);
-    // Tile 2 of layer 1: the folded ternary values, each tile with its own scale.
+    // Tile 2 of layer 1: the folded ternary values, each tile with its own scale (f32: folded
+    // in; tq2_0: codes times the tile's exact f32 scale in blk.N.ffn_up_exps.scale [E]).
+    const bool tq = std::string(type) == "tq2_0";
+    CHECK((r.find_tensor("blk.1.ffn_up_exps.scale") != nullptr) == tq);
+    CHECK((r.find_tensor("blk.0.attn_q.scale") != nullptr) == tq);
     const auto up = dequantized(r, "blk.1.ffn_up_exps.weight");
+    const float scale = tq ? dequantized(r, "blk.1.ffn_up_exps.scale")[2] : 1.0f;
+    if (tq) CHECK(r.tensor("blk.1.ffn_up_exps.scale").shape == std::vector<int64_t>{3});
     NoGradGuard no_grad;
     const auto want = weight_quant_ternary((*model.layers)[1].ffn->tiles->ptr(2)->up.weight()).to_vector<float>();
     const size_t off = 2 * 256 * 256;
     for (size_t i = 0; i < want.size(); i += 97) {
       INFO("element " << i);
-      CHECK(up[off + i] == Approx(want[i]).epsilon(1e-3));  // tq2_0 stores the scale as f16
+      if (tq) CHECK((up[off + i] == 0.0f || std::fabs(up[off + i]) == 1.0f));
+      CHECK(up[off + i] * scale == Approx(want[i]).epsilon(1e-6));
     }
     const auto router = dequantized(r, "blk.0.ffn_gate_inp.weight");
     CHECK(router[5] == (*model.layers)[0].ffn->router->weight.to_vector<float>()[5]);

@@ -47,10 +47,19 @@ def test_gguf_py_reads_trix(tmp_path, router, qtype):
     gate = tensors["blk.0.ffn_gate_exps.weight"]
     assert gate.tensor_type == {"f32": QT.F32, "f16": QT.F16, "tq2_0": QT.TQ2_0}[qtype]
     values = gguf.quants.dequantize(gate.data, gate.tensor_type).reshape(E, F, C)
+    # TQ types hold codes (-1, 0, 1) and each tile's exact f32 scale in ffn_gate_exps.scale [E];
+    # float types hold the folded values.
+    assert ("blk.0.ffn_gate_exps.scale" in tensors) == (qtype == "tq2_0")
+    assert ("blk.0.attn_q.scale" in tensors) == (qtype == "tq2_0")
+    if qtype == "tq2_0":
+        assert set(np.unique(values)) <= {-1.0, 0.0, 1.0}
+        scales = np.asarray(tensors["blk.0.ffn_gate_exps.scale"].data, dtype=np.float32)
+        assert scales.shape == (E,)
+        values = values * scales[:, None, None]
     for e in range(E):
         want = np.array(expect["gate_tiles"][e], dtype=np.float32).reshape(F, C)
-        # f16 rounding of the folded scale is the only difference.
-        np.testing.assert_allclose(values[e], want, rtol=1e-3, atol=1e-6)
+        # f16 values (the f16 export) round the folded scale; f32 and TQ + scale are exact.
+        np.testing.assert_allclose(values[e], want, rtol=1e-3 if qtype == "f16" else 1e-6, atol=1e-7)
         # Ternary: each tile holds at most three values, -s, 0, +s.
         assert len(np.unique(np.abs(values[e]))) <= 2
 

@@ -26,6 +26,15 @@ std::vector<float> floats(const Tensor& t) { return t.detach().contiguous().to_v
 // The ternary values of `w` with its absmean scale folded in.
 std::vector<float> folded_ternary(const Tensor& w) { return floats(weight_quant_ternary(w.detach())); }
 
+// The codes (-1, 0, 1 as floats) of `w` and the exact multiplier 1/sw (as trit-convert's bitnet
+// export: TQ blocks then hold d = 1 and the f32 scale is exact where an fp16 d is not).
+std::vector<float> ternary_codes(const Tensor& w, float* scale) {
+  std::vector<float> v = folded_ternary(w);
+  for (float& x : v) x = x > 0 ? 1.0f : (x < 0 ? -1.0f : 0.0f);
+  *scale = float(1.0 / ternary_weight_scale(w.detach()));
+  return v;
+}
+
 void add_f32(formats::GgufWriter& out, const std::string& name, const std::vector<float>& v,
              std::vector<int64_t> ne) {
   std::vector<std::byte> bytes = encode_rows(QuantType::F32, v, ne[0], name);
@@ -36,7 +45,7 @@ void add_f32(formats::GgufWriter& out, const std::string& name, const std::vecto
 
 std::string trix_llama_cpp_notice() {
   return "note: this GGUF uses trit's own architecture 'trix' (sparse ternary tiles); llama.cpp cannot load or run "
-         "it. Use trit-eval or the trit runtime.";
+         "it. trit-eval runs it (loss, perplexity, generation, --bench) on trit's CPU runtime.";
 }
 
 void write_trix_gguf(const Trix& model, const std::filesystem::path& path, const TrixExportOptions& o) {
@@ -48,6 +57,7 @@ void write_trix_gguf(const Trix& model, const std::filesystem::path& path, const
              "trix export: type '", o.type, "' is not supported (valid: f32, f16, bf16, tq1_0, tq2_0)");
   TRIT_CHECK(c.tie_embeddings, "trix export: an untied output head is not part of the trix GGUF layout");
   const uint32_t tid = uint32_t(ggml_type_id(type));
+  const bool tq = type == QuantType::TQ1_0 || type == QuantType::TQ2_0;
   formats::GgufWriter out;
   auto& m = out.metadata();
   m.set("general.architecture", "trix");
@@ -74,30 +84,49 @@ void write_trix_gguf(const Trix& model, const std::filesystem::path& path, const
   for (int64_t l = 0; l < c.n_layers; ++l) {
     const TrixBlock& b = (*model.layers)[size_t(l)];
     const std::string p = "blk." + std::to_string(l) + ".";
+    // A ternary weight: folded values, or under TQ types codes plus `<name>.scale` (f32).
     auto ternary = [&](const std::string& name, const Tensor& w) {
-      const std::string full = p + name;
-      out.add_tensor(full, tid, {w.size(1), w.size(0)}, encode_rows(type, folded_ternary(w), w.size(1), full));
+      const std::string full = p + name + ".weight";
+      if (!tq) {
+        out.add_tensor(full, tid, {w.size(1), w.size(0)}, encode_rows(type, folded_ternary(w), w.size(1), full));
+        return;
+      }
+      float scale = 1.0f;
+      const auto codes = ternary_codes(w, &scale);
+      out.add_tensor(full, tid, {w.size(1), w.size(0)}, encode_rows(type, codes, w.size(1), full));
+      add_f32(out, p + name + ".scale", {scale}, {1});
     };
     add_f32(out, p + "attn_norm.weight", floats(b.attn_norm->weight), {C});
-    ternary("attn_q.weight", b.attn->q.weight());
-    ternary("attn_k.weight", b.attn->k.weight());
-    ternary("attn_v.weight", b.attn->v.weight());
+    ternary("attn_q", b.attn->q.weight());
+    ternary("attn_k", b.attn->k.weight());
+    ternary("attn_v", b.attn->v.weight());
     add_f32(out, p + "attn_sub_norm.weight", floats(b.attn->sub_norm->weight), {C});
-    ternary("attn_output.weight", b.attn->o.weight());
+    ternary("attn_output", b.attn->o.weight());
     add_f32(out, p + "ffn_norm.weight", floats(b.ffn_norm->weight), {C});
-    // Tiles stacked: each tile folded with its own scale, then concatenated.
-    std::vector<float> gate, up, down, sub;
+    // Tiles stacked: each tile folded with its own scale (TQ types: codes, and the tiles'
+    // scales in `<name>.scale` f32 [E]), then concatenated.
+    std::vector<float> gate, up, down, sub, gate_s, up_s, down_s;
+    auto append = [&](std::vector<float>& dst, std::vector<float>& scales, const Tensor& w) {
+      float scale = 1.0f;
+      const auto v = tq ? ternary_codes(w, &scale) : folded_ternary(w);
+      dst.insert(dst.end(), v.begin(), v.end());
+      scales.push_back(scale);
+    };
     for (const auto& t : *b.ffn->tiles) {
-      const auto g = folded_ternary(t->gate.weight()), u = folded_ternary(t->up.weight()),
-                 d = folded_ternary(t->down.weight()), s = floats(t->sub_norm->weight);
-      gate.insert(gate.end(), g.begin(), g.end());
-      up.insert(up.end(), u.begin(), u.end());
-      down.insert(down.end(), d.begin(), d.end());
+      append(gate, gate_s, t->gate.weight());
+      append(up, up_s, t->up.weight());
+      append(down, down_s, t->down.weight());
+      const auto s = floats(t->sub_norm->weight);
       sub.insert(sub.end(), s.begin(), s.end());
     }
     out.add_tensor(p + "ffn_gate_exps.weight", tid, {C, F, E}, encode_rows(type, gate, C, p + "ffn_gate_exps.weight"));
     out.add_tensor(p + "ffn_up_exps.weight", tid, {C, F, E}, encode_rows(type, up, C, p + "ffn_up_exps.weight"));
     out.add_tensor(p + "ffn_down_exps.weight", tid, {F, C, E}, encode_rows(type, down, F, p + "ffn_down_exps.weight"));
+    if (tq) {
+      add_f32(out, p + "ffn_gate_exps.scale", gate_s, {E});
+      add_f32(out, p + "ffn_up_exps.scale", up_s, {E});
+      add_f32(out, p + "ffn_down_exps.scale", down_s, {E});
+    }
     add_f32(out, p + "ffn_sub_norm_exps.weight", sub, {F, E});
     if (b.ffn->router) add_f32(out, p + "ffn_gate_inp.weight", floats(b.ffn->router->weight), {C, E});
   }

@@ -9,9 +9,12 @@
 //   blk.N.ffn_down_exps.weight                              ne [d_tile, n_embd, n_tiles]
 //   blk.N.ffn_sub_norm_exps.weight (F32)                    ne [d_tile, n_tiles]
 //   blk.N.ffn_gate_inp.weight (F32, learned router only)    ne [n_embd, n_tiles]
-// Ternary weights are written with their per-tile absmean scale folded in (values -s, 0, +s
-// per tile), in the type asked for (f32, f16, bf16, tq1_0, tq2_0); norms and the token
-// embedding (tied output head) are F32.
+// Ternary weights are written in the type asked for: f32, f16, bf16 with the absmean scale
+// folded in (values -s, 0, +s, per tile for the stacked tensors); tq1_0, tq2_0 as codes (block
+// d = 1, or 0 for an all-zero block) plus the exact f32 multiplier s in `<name>.scale`: [1]
+// for a 2-D weight, [n_tiles] for a stacked one (as trit-convert's bitnet export, so the
+// runtime gets the training side's scales exactly). Norms and the token embedding (tied output
+// head) are F32. trit's runtime (trit/runtime/runtime_model.h) and trit-eval run these files.
 #include <filesystem>
 #include <string>
 

@@ -1,6 +1,8 @@
 #include "trit/runtime/tile_ffn.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include "trit/core/error.h"
 #include "trit/formats/quant_type.h"
@@ -11,7 +13,8 @@ namespace {
 
 size_t round_up_256(size_t n) { return (n + 255) / 256 * 256; }
 
-// The E tiles of a stacked tensor (ne [cols, rows, E]) as E ternary weights [rows, cols].
+// The E tiles of a stacked tensor (ne [cols, rows, E]) as E ternary weights [rows, cols], with
+// the tiles' exact multipliers from `<name>.scale` (f32 [E]) when the file has them.
 std::vector<LinearWeights> load_stacked(const formats::GgufReader& reader, const std::string& name, size_t rows,
                                         size_t cols, size_t n_tiles) {
   const std::string file = reader.path().string();
@@ -24,11 +27,21 @@ std::vector<LinearWeights> load_stacked(const formats::GgufReader& reader, const
   const size_t slab = rows * row_size(type, int64_t(cols));
   TRIT_CHECK(bytes.size() == slab * n_tiles, file, ": tensor ", name, " holds ", bytes.size(), " bytes, expected ",
              slab * n_tiles);
+  std::vector<float> scales;
+  const std::string scale_name = name.substr(0, name.size() - std::string(".weight").size()) + ".scale";
+  if (reader.find_tensor(scale_name)) {
+    scales = read_float_tensor(reader, scale_name, {int64_t(n_tiles)});
+    for (size_t e = 0; e < n_tiles; ++e) {
+      TRIT_CHECK(std::isfinite(scales[e]) && scales[e] > 0, file, ": tensor ", scale_name, " holds ", scales[e],
+                 " for tile ", e, "; expected a finite positive weight scale");
+    }
+  }
   std::vector<LinearWeights> out;
   for (size_t e = 0; e < n_tiles; ++e) {
     const std::string where = file + ": tensor " + name + ", tile " + std::to_string(e);
+    const std::optional<float> multiplier = scales.empty() ? std::nullopt : std::optional<float>(scales[e]);
     out.push_back(LinearWeights::from_data(type, reinterpret_cast<const uint8_t*>(bytes.data()) + e * slab, slab,
-                                           int64_t(rows), int64_t(cols), true, std::nullopt, where));
+                                           int64_t(rows), int64_t(cols), true, multiplier, where));
     TRIT_CHECK(out.back().ternary(), where,
                ": the values are not ternary with one scale per tile (-s, 0, +s), as a trix file's tiles must be");
   }
