@@ -43,6 +43,14 @@ TEST_CASE("tile routing: every router kind picks the training side's tile and ga
     const auto expected = ffn->route(x, Tensor::from_vector(ids, {N}), &gate_scale, nullptr);
     const auto got = route_runtime(layer.router(), x.to_vector<float>(), ids, &pool);
     CHECK(got.tile == expected);
+    // One row at a time (generation: the router's scores take the small-batch path).
+    const auto xv = x.to_vector<float>();
+    for (int64_t i = 0; i < N; i += 7) {
+      const std::vector<float> row(xv.begin() + i * C, xv.begin() + (i + 1) * C);
+      const auto one = route_runtime(layer.router(), row, {ids[size_t(i)]}, nullptr);
+      CHECK(one.tile[0] == expected[size_t(i)]);
+      CHECK(one.gate[0] == Approx(got.gate[size_t(i)]).epsilon(1e-6));
+    }
     const auto want_gate = gate_scale.defined() ? gate_scale.to_vector<float>() : std::vector<float>(size_t(N), 1.0f);
     for (int64_t i = 0; i < N; ++i) CHECK(got.gate[size_t(i)] == Approx(want_gate[size_t(i)]).epsilon(1e-6));
     // The routes are not degenerate (a router sending every token to one tile proves little).

@@ -28,6 +28,34 @@ void softmax_row(float* row, size_t n) {
   for (size_t i = 0; i < n; ++i) row[i] *= inv;
 }
 
+// Dot product with 32 independent partial sums (vector lanes; see decoder_ops.cpp's dot8).
+float dot(const float* a, const float* b, size_t n) {
+  float part[32] = {};
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    for (size_t k = 0; k < 32; ++k) part[k] += a[i + k] * b[i + k];
+  }
+  for (size_t k = 0; k < 16; ++k) part[k] += part[k + 16];
+  for (size_t k = 0; k < 8; ++k) part[k] += part[k + 8];
+  float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+  for (; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
+// scores[t * E + e] = w[e] . u[t]. A batch goes through BLAS; a few rows (generation) use a
+// plain vector loop, since a BLAS call for one row costs several times its 16K multiply-adds.
+// (Both round differently only at float precision, which can decide only exact near-ties.)
+void router_scores(const TileRouter& r, const float* u, size_t n, size_t u_stride, float* scores, ThreadPool* pool) {
+  const size_t E = r.n_tiles, C = r.d_model;
+  if (n >= 8) {
+    dense_matmul(r.weights.data(), E, C, u, n, u_stride, scores, E, pool);
+    return;
+  }
+  for (size_t t = 0; t < n; ++t) {
+    for (size_t e = 0; e < E; ++e) scores[t * E + e] = dot(r.weights.data() + e * C, u + t * u_stride, C);
+  }
+}
+
 }  // namespace
 
 std::vector<float> tile_signatures(std::span<const TernaryWeightsView> up) {
@@ -74,7 +102,7 @@ void route_tokens(const TileRouter& r, const float* u, size_t n, size_t u_stride
   const size_t E = r.n_tiles;
   switch (r.kind) {
     case nn::RouterKind::signature:
-      dense_matmul(r.weights.data(), E, r.d_model, u, n, u_stride, scores, E, pool);
+      router_scores(r, u, n, u_stride, scores, pool);
       for (size_t t = 0; t < n; ++t) {
         tile[t] = argmax(scores + t * E, E);
         gate[t] = 1.0f;
@@ -82,7 +110,7 @@ void route_tokens(const TileRouter& r, const float* u, size_t n, size_t u_stride
       return;
     case nn::RouterKind::learned:
     case nn::RouterKind::learned_st:
-      dense_matmul(r.weights.data(), E, r.d_model, u, n, u_stride, scores, E, pool);
+      router_scores(r, u, n, u_stride, scores, pool);
       for (size_t t = 0; t < n; ++t) {
         float* p = scores + t * E;
         softmax_row(p, E);
