@@ -36,12 +36,16 @@ TRIT_AVX2 void tile(const TernaryWeightsView& w, const Int8ActivationsView& x, s
   for (int t = 0; t < T; ++t) xp[t] = x.q + (t0 + t) * x.stride;
 
   const size_t n_groups = w.row_bytes / 64;
+  // 64-column slots of the last group holding real columns (1..4); all-padding slots (code 0)
+  // add nothing and are skipped, so a narrow matrix (64 columns) does a quarter of the work.
+  const int last_slots = n_groups == 0 ? 0 : int((w.cols - 256 * (n_groups - 1) + 63) / 64);
   for (size_t g = 0; g < n_groups; ++g) {
+    const int slots = g + 1 < n_groups ? 4 : last_slots;
     for (int h = 0; h < 2; ++h) {
       __m256i raw[R];
       for (int r = 0; r < R; ++r)
         raw[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp[r] + kTernaryGroupStride * g + 32 * h));
-      for (int n = 0; n < 4; ++n) {
+      for (int n = 0; n < slots; ++n) {
         const size_t col = 256 * g + 64 * n + 32 * h;
         __m256i xv[T];
         for (int t = 0; t < T; ++t)
