@@ -148,14 +148,13 @@ int main(int argc, char** argv) {
       tiles.push_back({random_ternary(F, C, gen), random_ternary(F, C, gen), random_ternary(C, F, gen)});
     }
     for (const auto& t : tiles) ups.push_back(t.up.ternary_view());
-    TileRouter r;
-    r.kind = nn::parse_router_kind(router);
-    r.n_tiles = E;
-    r.d_model = C;
-    if (r.kind == nn::RouterKind::signature) r.weights = tile_signatures(ups);
-    if (r.kind == nn::RouterKind::learned || r.kind == nn::RouterKind::learned_st)
-      r.weights = random_floats(E * C, gen, -0.1f, 0.1f);
-    const TileFfnLayer trix(shape, std::move(tiles), random_floats(E * F, gen, 0.5f, 1.5f), std::move(r));
+    const nn::RouterKind kind = nn::parse_router_kind(router);
+    std::vector<float> router_weights;
+    if (kind == nn::RouterKind::signature) router_weights = tile_signatures(ups);
+    if (kind == nn::RouterKind::learned || kind == nn::RouterKind::learned_st)
+      router_weights = random_floats(E * C, gen, -0.1f, 0.1f);
+    const TileFfnLayer trix(shape, std::move(tiles), random_floats(E * F, gen, 0.5f, 1.5f),
+                            make_tile_router(kind, E, C, 0, std::move(router_weights)));
     DenseFfn dense(C, E * F, N, gen);
 
     const size_t rows = std::max(N, gen_calls);

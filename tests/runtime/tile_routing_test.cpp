@@ -27,11 +27,13 @@ Routed route_runtime(const runtime::TileRouter& r, const std::vector<float>& x, 
 }  // namespace
 
 TEST_CASE("tile routing: every router kind picks the training side's tile and gate") {
-  const int64_t C = 96, F = 32, E = 8, N = 300;
+  const int64_t C = 96, F = 32, N = 300;
   runtime::ThreadPool pool(2);
+  // E = 8, 40, 72: the one-row path's scalar tail, 32-tile and 64-tile vector blocks.
+  for (int64_t E : {8, 40, 72})
   for (auto kind : {nn::RouterKind::signature, nn::RouterKind::learned, nn::RouterKind::learned_st,
                     nn::RouterKind::hash}) {
-    INFO(nn::router_kind_name(kind));
+    INFO(nn::router_kind_name(kind) << ", " << E << " tiles");
     auto ffn = test::random_tile_ffn(kind, C, F, E, 21, /*layer=*/3);
     const runtime::TileFfnLayer layer = test::runtime_tile_layer(*ffn);
     Generator gen(5);
@@ -76,11 +78,7 @@ TEST_CASE("tile routing: signatures are the signs of the ternary up weights' col
 }
 
 TEST_CASE("tile routing: the hash router is the training side's hash of (token, layer)") {
-  runtime::TileRouter r;
-  r.kind = nn::RouterKind::hash;
-  r.n_tiles = 64;
-  r.d_model = 4;
-  r.layer = 2;
+  runtime::TileRouter r = runtime::make_tile_router(nn::RouterKind::hash, 64, 4, 2, {});
   const std::vector<int32_t> ids{0, 1, 2, 255, 50000};
   const std::vector<float> x(ids.size() * 4, 0.0f);
   const auto got = route_runtime(r, x, ids, nullptr);

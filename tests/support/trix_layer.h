@@ -51,14 +51,12 @@ inline runtime::TileFfnLayer runtime_tile_layer(const nn::TileFfn& ffn) {
     sub_norm.insert(sub_norm.end(), s.begin(), s.end());
   }
   for (const auto& t : tiles) ups.push_back(t.up.ternary_view());
-  runtime::TileRouter r;
-  r.kind = c.router;
-  r.n_tiles = size_t(c.n_tiles);
-  r.d_model = size_t(c.d_model);
-  r.layer = c.layer;
-  if (c.router == nn::RouterKind::signature) r.weights = runtime::tile_signatures(ups);
-  if (ffn.router) r.weights = ffn.router->weight.to_vector<float>();
-  return runtime::TileFfnLayer(shape, std::move(tiles), std::move(sub_norm), std::move(r));
+  std::vector<float> weights;
+  if (c.router == nn::RouterKind::signature) weights = runtime::tile_signatures(ups);
+  if (ffn.router) weights = ffn.router->weight.to_vector<float>();
+  return runtime::TileFfnLayer(
+      shape, std::move(tiles), std::move(sub_norm),
+      runtime::make_tile_router(c.router, size_t(c.n_tiles), size_t(c.d_model), c.layer, std::move(weights)));
 }
 
 }  // namespace trit::test

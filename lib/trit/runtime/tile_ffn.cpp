@@ -113,7 +113,7 @@ TileFfnLayer TileFfnLayer::load(const formats::GgufReader& reader, int64_t layer
 }
 
 size_t TileFfnLayer::size_bytes() const {
-  size_t n = (sub_norm_.size() + router_.weights.size()) * sizeof(float);
+  size_t n = (sub_norm_.size() + router_.weights.size() + router_.weights_t.size()) * sizeof(float);
   for (const Tile& t : tiles_) n += t.gate.size_bytes() + t.up.size_bytes() + t.down.size_bytes();
   return n;
 }

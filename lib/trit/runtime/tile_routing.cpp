@@ -1,5 +1,7 @@
 #include "trit/runtime/tile_routing.h"
 
+#include <cstring>
+
 #include "trit/backend/cpu/fast_exp.h"
 #include "trit/core/error.h"
 #include "trit/runtime/linear_weights.h"
@@ -28,31 +30,49 @@ void softmax_row(float* row, size_t n) {
   for (size_t i = 0; i < n; ++i) row[i] *= inv;
 }
 
-// Dot product with 32 independent partial sums (vector lanes; see decoder_ops.cpp's dot8).
-float dot(const float* a, const float* b, size_t n) {
-  float part[32] = {};
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    for (size_t k = 0; k < 32; ++k) part[k] += a[i + k] * b[i + k];
+// s[k] = sum_c w[c * stride + k] * u[c] for k < 8V: V 8-float vectors (GCC vector extensions)
+// as independent accumulator chains held in registers, one broadcast of u[c] per column.
+template <int V>
+void scores_block(const float* w, size_t stride, const float* u, size_t C, float* s) {
+  using v8 = float __attribute__((vector_size(32)));
+  v8 acc[V];
+#pragma GCC unroll 8
+  for (int k = 0; k < V; ++k) acc[k] = v8{};
+  for (size_t c = 0; c < C; ++c, w += stride) {
+    const v8 x = v8{} + u[c];
+#pragma GCC unroll 8
+    for (int k = 0; k < V; ++k) {
+      v8 wk;
+      std::memcpy(&wk, w + 8 * k, sizeof wk);
+      acc[k] += wk * x;
+    }
   }
-  for (size_t k = 0; k < 16; ++k) part[k] += part[k + 16];
-  for (size_t k = 0; k < 8; ++k) part[k] += part[k + 8];
-  float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-  for (; i < n; ++i) s += a[i] * b[i];
-  return s;
+  std::memcpy(s, acc, sizeof acc);
 }
 
 // scores[t * E + e] = w[e] . u[t]. A batch goes through BLAS; a few rows (generation) use a
-// plain vector loop, since a BLAS call for one row costs several times its 16K multiply-adds.
-// (Both round differently only at float precision, which can decide only exact near-ties.)
+// vector loop over the transposed weights (a BLAS call for one row costs several times its
+// E * C multiply-adds). Both round differently only at float precision, which can decide
+// only exact near-ties.
 void router_scores(const TileRouter& r, const float* u, size_t n, size_t u_stride, float* scores, ThreadPool* pool) {
   const size_t E = r.n_tiles, C = r.d_model;
+  TRIT_CHECK(r.weights.size() == E * C && r.weights_t.size() == E * C, "route_tokens: the ",
+             nn::router_kind_name(r.kind), " router has ", r.weights.size(), " weights, expected ", E * C);
   if (n >= 8) {
     dense_matmul(r.weights.data(), E, C, u, n, u_stride, scores, E, pool);
     return;
   }
   for (size_t t = 0; t < n; ++t) {
-    for (size_t e = 0; e < E; ++e) scores[t * E + e] = dot(r.weights.data() + e * C, u + t * u_stride, C);
+    const float* ut = u + t * u_stride;
+    float* st = scores + t * E;
+    size_t e0 = 0;
+    for (; e0 + 64 <= E; e0 += 64) scores_block<8>(r.weights_t.data() + e0, E, ut, C, st + e0);
+    for (; e0 + 32 <= E; e0 += 32) scores_block<4>(r.weights_t.data() + e0, E, ut, C, st + e0);
+    for (; e0 < E; ++e0) {
+      float acc = 0;
+      for (size_t c = 0; c < C; ++c) acc += r.weights_t[c * E + e0] * ut[c];
+      st[e0] = acc;
+    }
   }
 }
 
@@ -75,26 +95,41 @@ std::vector<float> tile_signatures(std::span<const TernaryWeightsView> up) {
   return sig;
 }
 
-TileRouter load_tile_router(const formats::GgufReader& reader, nn::RouterKind kind, int64_t layer, size_t n_tiles,
-                            size_t d_model, std::span<const TernaryWeightsView> up) {
+TileRouter make_tile_router(nn::RouterKind kind, size_t n_tiles, size_t d_model, int64_t layer,
+                            std::vector<float> weights) {
+  TRIT_CHECK(n_tiles > 0 && d_model > 0, "tile router: n_tiles (", n_tiles, ") and d_model (", d_model,
+             ") must be positive");
+  TRIT_CHECK(weights.empty() || weights.size() == n_tiles * d_model, "tile router: ", weights.size(),
+             " weights for ", n_tiles, " tiles of width ", d_model);
   TileRouter r;
   r.kind = kind;
   r.n_tiles = n_tiles;
   r.d_model = d_model;
   r.layer = layer;
+  r.weights = std::move(weights);
+  r.weights_t.resize(r.weights.size());
+  for (size_t e = 0; e < n_tiles && !r.weights.empty(); ++e) {
+    for (size_t c = 0; c < d_model; ++c) r.weights_t[c * n_tiles + e] = r.weights[e * d_model + c];
+  }
+  return r;
+}
+
+TileRouter load_tile_router(const formats::GgufReader& reader, nn::RouterKind kind, int64_t layer, size_t n_tiles,
+                            size_t d_model, std::span<const TernaryWeightsView> up) {
+  std::vector<float> weights;
   switch (kind) {
     case nn::RouterKind::signature:
-      r.weights = tile_signatures(up);
+      weights = tile_signatures(up);
       break;
     case nn::RouterKind::learned:
     case nn::RouterKind::learned_st:
-      r.weights = read_float_tensor(reader, "blk." + std::to_string(layer) + ".ffn_gate_inp.weight",
-                                    {int64_t(d_model), int64_t(n_tiles)});
+      weights = read_float_tensor(reader, "blk." + std::to_string(layer) + ".ffn_gate_inp.weight",
+                                  {int64_t(d_model), int64_t(n_tiles)});
       break;
     case nn::RouterKind::hash:
       break;
   }
-  return r;
+  return make_tile_router(kind, n_tiles, d_model, layer, std::move(weights));
 }
 
 void route_tokens(const TileRouter& r, const float* u, size_t n, size_t u_stride, const int32_t* tokens,

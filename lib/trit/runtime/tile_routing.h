@@ -26,9 +26,14 @@ namespace trit::runtime {
 struct TileRouter {
   nn::RouterKind kind = nn::RouterKind::signature;
   size_t n_tiles = 0, d_model = 0;
-  int64_t layer = 0;           // mixed into the hash router's hash
-  std::vector<float> weights;  // [n_tiles, d_model]: signatures or router weights; empty for hash
+  int64_t layer = 0;             // mixed into the hash router's hash
+  std::vector<float> weights;    // [n_tiles, d_model]: signatures or router weights; empty for hash
+  std::vector<float> weights_t;  // the same, [d_model, n_tiles] (the few-rows path)
 };
+
+// A router from its parts; weights [n_tiles, d_model] (empty for a router that has none).
+TileRouter make_tile_router(nn::RouterKind kind, size_t n_tiles, size_t d_model, int64_t layer,
+                            std::vector<float> weights);
 
 // sig[e * C + c] = sign(sum_f W_e[f][c]) over the ternary values of each tile's up weight [F, C].
 std::vector<float> tile_signatures(std::span<const TernaryWeightsView> up);
