@@ -34,7 +34,7 @@ const char* kExamples = R"(examples:
   trit-eval model.gguf --bench --threads 2
   trit-eval model.gguf --prompt "ROMEO:" --temperature 0 --speculative-layers 2 --draft 4
 MODEL is a checkpoint (.h5), a run folder (its latest checkpoint) or a GGUF file (.gguf) of the
-bitnet or llama architecture. For a GGUF the default --seq-len is the file's context length.
+bitnet, llama or trix architecture. For a GGUF the default --seq-len is the file's context length.
 )";
 
 std::filesystem::path resolve_model(const std::string& model) {

@@ -49,7 +49,7 @@ def train_and_export(data, router):
     """The checkpoint and its TQ2_0 GGUF for `router` (trained once per module)."""
     if router not in _exported:
         run(tool("trit-train"), f"--run.dir={data}", f"--run.name={router}", f"--data.path={data / 'data.h5'}",
-            "--train.max_steps=30", "--checkpoint.interval=30", f"--model.router={router}", *MODEL)
+            "--train.max_steps=20", "--checkpoint.interval=20", f"--model.router={router}", *MODEL)
         checkpoint = sorted((data / router / "checkpoints").glob("step_*.h5"))[-1]
         model = data / f"{router}.gguf"
         # The tied embedding (also the head) stays float32: the contract is about the ternary layers.
@@ -72,7 +72,7 @@ def loss_of(stdout):
 
 def test_trix_gguf_loss_equals_checkpoint_loss(trained, data):
     router, checkpoint, model = trained
-    args = ["--data", data / "data.h5", "--seq-len", "64", "--max-windows", "6"]
+    args = ["--data", data / "data.h5", "--seq-len", "64", "--max-windows", "4"]
     ref = loss_of(run(tool("trit-eval"), checkpoint, *args).stdout)
     got = run(tool("trit-eval"), model, "--threads", "2", *args)
     assert f"({'trix'}, d 256, 2 layers" in got.stderr
@@ -82,10 +82,10 @@ def test_trix_gguf_loss_equals_checkpoint_loss(trained, data):
 
 def test_trix_gguf_greedy_generation_equals_checkpoint(trained):
     _, checkpoint, model = trained
-    args = ["--prompt", "line 7: all", "--temperature", "0", "--max-new-tokens", "40"]
+    args = ["--prompt", "line 7: all", "--temperature", "0", "--max-new-tokens", "32"]
     ref = run(tool("trit-eval"), checkpoint, *args)
     got = run(tool("trit-eval"), model, *args)
-    assert "40 generated" in got.stderr
+    assert "32 generated" in got.stderr
     assert got.stdout == ref.stdout
 
 
