@@ -4,12 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #include "trit/autograd/grad_mode.h"
 #include "trit/core/rng.h"
 #include "trit/formats/gguf_reader.h"
 #include "trit/formats/gguf_writer.h"
+#include "trit/formats/quant_type.h"
 #include "trit/models/trix.h"
 #include "trit/models/trix_export.h"
 #include "trit/runtime/runtime_eval.h"
@@ -203,6 +205,50 @@ TEST_CASE("trix GGUF: damaged files give errors naming the file and the problem"
   CHECK_THROWS_WITH(runtime::RuntimeModel(path), Catch::Contains("blk.1.ffn_gate_inp.weight"));
   rewrite("", nullptr, "blk.0.ffn_down_exps.weight");
   CHECK_THROWS_WITH(runtime::RuntimeModel(path), Catch::Contains("blk.0.ffn_down_exps.weight"));
+  std::filesystem::remove(good);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("trix GGUF with folded fp16 block scales (no .scale tensors) still loads") {
+  // The layout before the .scale tensors: TQ2_0 blocks with d = fp16(s) of each tile.
+  auto model = random_trix("signature", 256, 19);
+  const auto good = export_trix(*model, "scaled", "tq2_0");
+  const auto path = temp_gguf("folded");
+  {
+    formats::GgufReader reader(good);
+    formats::GgufWriter w;
+    for (const auto& [k, v] : reader.metadata().entries()) w.metadata().set(k, v);
+    for (const auto& t : reader.tensors()) {
+      if (t.name.ends_with(".scale")) continue;
+      const auto bytes = reader.tensor_data(t);
+      const std::string base = t.name.substr(0, t.name.size() - std::string(".weight").size());
+      const formats::GgufTensorInfo* s = reader.find_tensor(base + ".scale");
+      if (s == nullptr) {
+        w.add_tensor(t.name, t.type, t.shape, std::vector<std::byte>(bytes.begin(), bytes.end()));
+        continue;
+      }
+      // Codes times each tile's scale, quantized again: every block's d becomes fp16(s).
+      const int64_t cols = t.shape[0];
+      int64_t rows = 1;
+      for (size_t i = 1; i < t.shape.size(); ++i) rows *= t.shape[i];
+      std::vector<float> v(size_t(rows * cols));
+      dequantize_rows(QuantType::TQ2_0, reinterpret_cast<const uint8_t*>(bytes.data()), rows, cols, v.data());
+      const auto sb = reader.tensor_data(*s);
+      std::vector<float> scales(size_t(s->shape[0]));
+      std::memcpy(scales.data(), sb.data(), scales.size() * 4);
+      const size_t per_tile = v.size() / scales.size();
+      for (size_t i = 0; i < v.size(); ++i) v[i] *= scales[i / per_tile];
+      std::vector<std::byte> out(size_t(rows) * row_size(QuantType::TQ2_0, cols));
+      quantize_rows(QuantType::TQ2_0, v.data(), rows, cols, reinterpret_cast<uint8_t*>(out.data()));
+      w.add_tensor(t.name, t.type, t.shape, std::move(out));
+    }
+    w.write(path);
+  }
+  runtime::RuntimeModel rt(path, {1, 64, 0});
+  CHECK(rt.n_ternary_layers() == 2 * (4 + 3 * 8));
+  const auto ids = sample_ids(24, 6);
+  // fp16 scales carry 11 bits (see runtime_model_test.cpp's encodings).
+  check_logits(rt.forward(ids, 0), reference_logits(*model, ids), 5e-2, 0.2);
   std::filesystem::remove(good);
   std::filesystem::remove(path);
 }
