@@ -201,7 +201,9 @@ int main(int argc, char** argv) {
       for (const Sample& x : v) s.push_back(cpu ? x.cpu : x.wall);
       return median(s);
     };
-    const size_t trix_params = E * (3 * F * C + F) + (trix.router().kind == nn::RouterKind::hash ? 0 : E * C);
+    // Tiles and sub-norms, plus the learned routers' weights (signatures are derived, not stored).
+    const bool learned = kind == nn::RouterKind::learned || kind == nn::RouterKind::learned_st;
+    const size_t trix_params = E * (3 * F * C + F) + (learned ? E * C : 0);
     const size_t dense_params = 3 * E * F * C + E * F;
     std::printf("runtime FFN, d_model %zu: trix %zu tiles x d_tile %zu (router %s, %zu parameters) vs dense d_ff %zu "
                 "(%zu parameters)\n",

@@ -21,11 +21,9 @@ int32_t argmax(const float* row, size_t n) {
 void softmax_row(float* row, size_t n) {
   float m = row[0];
   for (size_t i = 1; i < n; ++i) m = std::max(m, row[i]);
+  for (size_t i = 0; i < n; ++i) row[i] = cpu::fast_exp(row[i] - m);  // separate loops: this one vectorizes
   double s = 0;
-  for (size_t i = 0; i < n; ++i) {
-    row[i] = cpu::fast_exp(row[i] - m);
-    s += double(row[i]);
-  }
+  for (size_t i = 0; i < n; ++i) s += double(row[i]);
   const float inv = float(1.0 / s);
   for (size_t i = 0; i < n; ++i) row[i] *= inv;
 }
