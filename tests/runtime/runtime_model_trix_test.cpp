@@ -205,6 +205,26 @@ TEST_CASE("trix GGUF: damaged files give errors naming the file and the problem"
   CHECK_THROWS_WITH(runtime::RuntimeModel(path), Catch::Contains("blk.1.ffn_gate_inp.weight"));
   rewrite("", nullptr, "blk.0.ffn_down_exps.weight");
   CHECK_THROWS_WITH(runtime::RuntimeModel(path), Catch::Contains("blk.0.ffn_down_exps.weight"));
+  {
+    // Tile 1 of an F32 file whose values are not ternary (two magnitudes).
+    const auto f32 = export_trix(*model, "f32_tiles", "f32");
+    formats::GgufReader fr(f32);
+    formats::GgufWriter w;
+    for (const auto& [k, v] : fr.metadata().entries()) w.metadata().set(k, v);
+    for (const auto& t : fr.tensors()) {
+      const auto bytes = fr.tensor_data(t);
+      std::vector<std::byte> data(bytes.begin(), bytes.end());
+      if (t.name == "blk.1.ffn_up_exps.weight") {
+        const float odd[2] = {0.25f, -0.5f};
+        std::memcpy(data.data() + size_t(t.shape[0] * t.shape[1]) * 4, odd, sizeof odd);  // tile 1, row 0
+      }
+      w.add_tensor(t.name, t.type, t.shape, std::move(data));
+    }
+    w.write(path);
+    CHECK_THROWS_WITH(runtime::RuntimeModel(path), Catch::Contains("blk.1.ffn_up_exps.weight, tile 1") &&
+                                                       Catch::Contains("not ternary"));
+    std::filesystem::remove(f32);
+  }
   std::filesystem::remove(good);
   std::filesystem::remove(path);
 }
