@@ -13,6 +13,8 @@ namespace {
 
 size_t round_up_256(size_t n) { return (n + 255) / 256 * 256; }
 
+constexpr size_t kMinRowsToSplit = 4;  // a lone group of fewer rows runs on the calling thread
+
 // The E tiles of a stacked tensor (ne [cols, rows, E]) as E ternary weights [rows, cols], with
 // the tiles' exact multipliers from `<name>.scale` (f32 [E]) when the file has them.
 std::vector<LinearWeights> load_stacked(const formats::GgufReader& reader, const std::string& name, size_t rows,
@@ -185,8 +187,11 @@ void TileFfnLayer::forward(const float* u, size_t u_stride, const int32_t* token
       }
     });
   } else {
+    // One group: its rows over the pool, unless they are so few (generation) that one tile's
+    // products (a few microseconds) cost less than waking the other threads.
+    ThreadPool* inner = n >= kMinRowsToSplit ? pool : nullptr;
     for (size_t e = 0; e < E; ++e) {
-      if (s.offsets_[e + 1] > s.offsets_[e]) run_tile(e, s.offsets_[e], s.offsets_[e + 1], s, pool);
+      if (s.offsets_[e + 1] > s.offsets_[e]) run_tile(e, s.offsets_[e], s.offsets_[e + 1], s, inner);
     }
   }
 

@@ -7,7 +7,8 @@
 // router (tile_routing.h). Only the chosen tiles run: the batch's rows are grouped by tile
 // (a stable counting sort, quantized straight into that order) and each tile with rows runs
 // one packed GEMM per projection on its rows (a GEMV for one token). With several groups and
-// threads, groups are spread over the pool; a lone group spreads its rows over the pool.
+// threads, groups are spread over the pool; a lone group of 4 rows or more spreads its rows
+// over the pool, a smaller one (generation) runs on the calling thread.
 // forward() allocates nothing: its buffers (TileFfnScratch) are made once for a max batch.
 #include <cstddef>
 #include <cstdint>
