@@ -5,6 +5,7 @@
 
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/gemm.h"
+#include "trit/backend/lt_gemm_plan.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/ops/binary.h"
 #include "trit/ops/view.h"
@@ -15,19 +16,8 @@ namespace {
 // How BLAS should read the last two dims of t: transposed flag and leading dimension.
 bool blas_layout(const Tensor& t, bool& trans, int64_t& ld) {
   const int64_t nd = t.dim();
-  const int64_t rows = t.shape()[size_t(nd - 2)], cols = t.shape()[size_t(nd - 1)];
-  const int64_t rs = t.strides()[size_t(nd - 2)], cs = t.strides()[size_t(nd - 1)];
-  if ((cs == 1 || cols == 1) && rs >= std::max<int64_t>(cols, 1)) {
-    trans = false;
-    ld = std::max<int64_t>(rs, 1);
-    return true;
-  }
-  if ((rs == 1 || rows == 1) && cs >= std::max<int64_t>(rows, 1)) {
-    trans = true;
-    ld = std::max<int64_t>(cs, 1);
-    return true;
-  }
-  return false;
+  return lt::matrix_layout(t.shape()[size_t(nd - 2)], t.shape()[size_t(nd - 1)], t.strides()[size_t(nd - 2)],
+                           t.strides()[size_t(nd - 1)], trans, ld);
 }
 
 Tensor matmul_forward(const Tensor& a_in, const Tensor& b_in) {
