@@ -127,7 +127,7 @@ TEST_CASE("a shared right operand folds the batch into M: one GEMM") {
   CHECK(calls == 1);
 }
 
-TEST_CASE("batched operands become one strided batch; what cannot be is looped") {
+TEST_CASE("batched operands become one strided batch, what cannot be is looped") {
   Generator gen(9);
   size_t calls = 0;
   Tensor a = Tensor::randn({2, 3, 4, 5}, gen), b = Tensor::randn({2, 3, 5, 2}, gen);
@@ -149,7 +149,7 @@ TEST_CASE("batched operands become one strided batch; what cannot be is looped")
   CHECK(calls == 2);
 }
 
-TEST_CASE("empty problems plan no calls; bad strides are an error") {
+TEST_CASE("empty problems plan no calls, bad strides are an error") {
   const lt::RowMajorGemm g{0, 4, 5, false, false, 5, 4, 4};
   CHECK(lt::plan_matmul({3}, {20}, {20}, g).calls.empty());
   CHECK(lt::plan_matmul({0}, {20}, {20}, {2, 4, 5, false, false, 5, 4, 4}).calls.empty());

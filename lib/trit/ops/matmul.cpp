@@ -6,6 +6,9 @@
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/gemm.h"
 #include "trit/backend/lt_gemm_plan.h"
+#if TRIT_HAVE_CUDA
+#include "trit/backend/cuda/matmul_cuda.h"
+#endif
 #include "trit/core/dtype_dispatch.h"
 #include "trit/ops/binary.h"
 #include "trit/ops/view.h"
@@ -49,6 +52,10 @@ Tensor matmul_forward(const Tensor& a_in, const Tensor& b_in) {
     b = contiguous(b);
     blas_layout(b, tb, ldb);
   }
+#if TRIT_HAVE_CUDA
+  // CUDA tensors: the same layouts through cuBLASLt (backend/cuda/matmul_cuda.h).
+  if (a.device().is_cuda()) return cuda::matmul_expanded(a, b, {M, N, K, ta, tb, lda, ldb, N}, a.dtype());
+#endif
   Tensor out = Tensor::empty(out_shape, a.dtype());
   const int64_t n_batch = numel(batch);
   const size_t nb = batch.size();
@@ -101,6 +108,12 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Shape out_shape = x.shape();
   out_shape.back() = weight.size(0);
   Tensor x2 = reshape(x, {-1, weight.size(1)});
+#if TRIT_HAVE_CUDA
+  // Inference on CUDA: the bias rides in the GEMM's epilogue, saving the broadcast-add pass.
+  if (bias.defined() && x.device().is_cuda() && !needs_grad({x, weight, bias})) {
+    return reshape(cuda::linear_bias(x2, weight, bias), out_shape);
+  }
+#endif
   Tensor y = matmul(x2, transpose(weight, 0, 1));
   if (bias.defined()) y = y + bias;
   return reshape(y, out_shape);
