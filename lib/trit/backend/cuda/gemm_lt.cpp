@@ -206,8 +206,9 @@ int gemm_algo_count(const GemmCall& call, int device) {
 
 GemmCall i8_i32_call(const int8_t* x, int64_t n_tokens, int64_t ldx, const int8_t* w, int64_t rows, int64_t ldw,
                      int64_t K, int32_t* y, int64_t ldy) {
-  TRIT_CHECK(K % 4 == 0 && ldx % 4 == 0 && ldw % 4 == 0 && ldy % 4 == 0, "gemm_i8_i32: K=", K, ", ldx=", ldx,
-             ", ldw=", ldw, " and ldy=", ldy, " must be multiples of 4 (cuBLASLt int8 requirement)");
+  TRIT_CHECK(K % 4 == 0 && rows % 4 == 0 && ldx % 4 == 0 && ldw % 4 == 0 && ldy % 4 == 0, "gemm_i8_i32: K=", K,
+             ", rows=", rows, ", ldx=", ldx, ", ldw=", ldw, " and ldy=", ldy,
+             " must be multiples of 4 (cuBLASLt's int8 kernels: m, k and leading dimensions)");
   GemmCall call;
   // C [n_tokens, rows] = X [n_tokens, K] · Wᵀ with W stored [rows, K], so our B is transposed.
   // Mapped column-major (lt_gemm_plan.h): cuBLASLt's A = W with CUBLAS_OP_T, B = X with

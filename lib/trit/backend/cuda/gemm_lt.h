@@ -55,7 +55,8 @@ int gemm_algo_count(const GemmCall& call, int device = 0);
 // y[t * ldy + r] = Σ_{j<K} x[t * ldx + j] · w[r * ldw + j] (int32, exact) for t < n_tokens,
 // r < rows: int8 activations times int8 weights through IMMA. cuBLASLt's int8 kernels with
 // column-major order need A transposed and B not ("TN"), which this mapping is by construction,
-// and leading dimensions that are multiples of 4: K, ldx, ldw and ldy must be (checked).
+// and m, k and leading dimensions that are multiples of 4: rows, K, ldx, ldw and ldy must be
+// (checked; pad the weight with zero rows).
 void gemm_i8_i32(const int8_t* x, int64_t n_tokens, int64_t ldx, const int8_t* w, int64_t rows, int64_t ldw,
                  int64_t K, int32_t* y, int64_t ldy, int device = 0);
 // The GemmCall gemm_i8_i32 issues (for benchmarks trying several algorithms).

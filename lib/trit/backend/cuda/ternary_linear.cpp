@@ -63,7 +63,9 @@ TernaryLinear::TernaryLinear(const runtime::TernaryWeightsView& w, int device)
   for (size_t r = 0; r < rows_; ++r) {
     for (size_t c = 0; c < cols_; ++c) values[r * cols_ + c] = runtime::ternary_weight(w, r, c);
   }
-  const std::vector<int8_t> int8 = g2::int8_padded(values.data(), rows_, cols_);
+  // The IMMA GEMM needs a row count that is a multiple of 4: zero rows pad it.
+  std::vector<int8_t> int8 = g2::int8_padded(values.data(), rows_, cols_);
+  int8.resize(round_up(rows_, 4) * cols_padded_, 0);
   codes_bytes_ = codes.size();
   int8_bytes_ = int8.size();
   codes_ = device_alloc(codes_bytes_);
@@ -83,7 +85,7 @@ void TernaryLinear::run(const int8_t* xq, size_t n_tokens, size_t x_stride, cons
   const size_t ld = round_up(rows_, 4);
   Scratch::grow(s.acc, s.acc_bytes, n_tokens * ld * sizeof(int32_t));
   auto* acc = reinterpret_cast<int32_t*>(s.acc.get());
-  gemm_i8_i32(xq, int64_t(n_tokens), int64_t(x_stride), reinterpret_cast<const int8_t*>(int8_.get()), int64_t(rows_),
+  gemm_i8_i32(xq, int64_t(n_tokens), int64_t(x_stride), reinterpret_cast<const int8_t*>(int8_.get()), int64_t(ld),
               int64_t(cols_padded_), int64_t(cols_padded_), acc, int64_t(ld), device_);
   dequantize_i32(acc, int64_t(ld), int64_t(n_tokens), int64_t(rows_), scale, sw_, y, int64_t(y_stride), device_);
 }

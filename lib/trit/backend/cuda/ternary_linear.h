@@ -44,7 +44,7 @@ class TernaryLinear final : public runtime::TernaryOffload {
   float sw_ = 1.0f;
   size_t codes_bytes_ = 0, int8_bytes_ = 0;
   DeviceBytes codes_;  // G2, rows * cols_padded / 4
-  DeviceBytes int8_;   // rows x cols_padded int8
+  DeviceBytes int8_;   // rows (rounded up to 4, zero rows) x cols_padded int8
 };
 
 }  // namespace trit::cuda
