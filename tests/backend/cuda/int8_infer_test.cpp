@@ -121,7 +121,7 @@ TEST_CASE("cuda ternary_gemv: the CPU reference bit for bit on ragged shapes") {
     size_t rows, cols, tokens;
   };
   for (const Shape& s : {Shape{1, 100, 1}, Shape{7, 512, 2}, Shape{33, 1500, 1}, Shape{2049, 2048, 1},
-                         Shape{300, 5632, 3}}) {
+                         Shape{300, 5632, 3}, Shape{64, 1024, 4}, Shape{65, 2560, 6}}) {
     const size_t stride = g2::cols_padded(s.cols);
     const auto w = random_ternary(s.rows * s.cols, uint32_t(s.rows + s.cols));
     const auto codes = g2::pack_g2(w.data(), s.rows, s.cols);

@@ -1,5 +1,6 @@
 #include "trit/backend/cuda/int8_infer.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cstdint>
 
@@ -83,9 +84,11 @@ __global__ void dequantize_kernel(const int32_t* __restrict__ acc, int64_t ld_ac
   y[t * y_stride + r] = __fdiv_rn(__int2float_rn(acc[t * ld_acc + r]), __fmul_rn(scale[t], sw));
 }
 
-// One warp per output row, blockIdx.y = token. Each step the warp loads 512 consecutive code
-// bytes (lane l: 16 bytes of group 4s + l / 8 at byte 16 (l % 8)); per 2-bit plane n the lane
-// reads the 16 activation bytes of the same columns and issues four dp4a (gpu_ternary_layout.h).
+// One warp per output row and kTokens tokens (1..4): the codes are loaded once and used for
+// every token. Each step the warp loads 512 consecutive code bytes (lane l: 16 bytes of group
+// 4s + l / 8 at byte 16 (l % 8)); per 2-bit plane n the lane reads each token's 16 activation
+// bytes of the same columns and issues four dp4a (gpu_ternary_layout.h).
+template <int kTokens>
 __global__ void __launch_bounds__(kGemvThreads)
     ternary_gemv_kernel(const uint8_t* __restrict__ codes, int64_t rows, int64_t row_bytes, float sw,
                         const int8_t* __restrict__ xq, int64_t x_stride, const float* __restrict__ scale,
@@ -93,25 +96,34 @@ __global__ void __launch_bounds__(kGemvThreads)
   const int lane = threadIdx.x % kWarp;
   const int64_t row = int64_t(blockIdx.x) * (kGemvThreads / kWarp) + threadIdx.x / kWarp;
   if (row >= rows) return;  // the whole warp leaves together
-  const int64_t t = blockIdx.y;
   const uint8_t* w = codes + row * row_bytes;
-  const int8_t* x = xq + t * x_stride;
-  int acc = 0;
+  int acc[kTokens];
+#pragma unroll
+  for (int t = 0; t < kTokens; ++t) acc[t] = 0;
 #pragma unroll 2
   for (int64_t off = int64_t(lane) * 16; off < row_bytes; off += kWarp * 16) {
     const uint4 wv = __ldcs(reinterpret_cast<const uint4*>(w + off));  // streamed once
-    const int8_t* xg = x + off / int64_t(g2::kGroupBytes) * int64_t(g2::kGroupCols) + off % int64_t(g2::kGroupBytes);
+    const int64_t col = off / int64_t(g2::kGroupBytes) * int64_t(g2::kGroupCols) + off % int64_t(g2::kGroupBytes);
 #pragma unroll
     for (unsigned n = 0; n < 4; ++n) {
-      const int4 xv = __ldg(reinterpret_cast<const int4*>(xg + n * g2::kSubCols));
-      acc = __dp4a(int(g2::plane_codes(wv.x, n)), xv.x, acc);
-      acc = __dp4a(int(g2::plane_codes(wv.y, n)), xv.y, acc);
-      acc = __dp4a(int(g2::plane_codes(wv.z, n)), xv.z, acc);
-      acc = __dp4a(int(g2::plane_codes(wv.w, n)), xv.w, acc);
+      const int c0 = int(g2::plane_codes(wv.x, n)), c1 = int(g2::plane_codes(wv.y, n));
+      const int c2 = int(g2::plane_codes(wv.z, n)), c3 = int(g2::plane_codes(wv.w, n));
+#pragma unroll
+      for (int t = 0; t < kTokens; ++t) {
+        const int4 xv = __ldg(reinterpret_cast<const int4*>(xq + t * x_stride + col + n * g2::kSubCols));
+        acc[t] = __dp4a(c0, xv.x, acc[t]);
+        acc[t] = __dp4a(c1, xv.y, acc[t]);
+        acc[t] = __dp4a(c2, xv.z, acc[t]);
+        acc[t] = __dp4a(c3, xv.w, acc[t]);
+      }
     }
   }
-  for (int o = kWarp / 2; o > 0; o >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, o);
-  if (lane == 0) y[t * y_stride + row] = __fdiv_rn(__int2float_rn(acc - sum[t]), __fmul_rn(scale[t], sw));
+#pragma unroll
+  for (int t = 0; t < kTokens; ++t) {
+    int a = acc[t];
+    for (int o = kWarp / 2; o > 0; o >>= 1) a += __shfl_xor_sync(0xffffffffu, a, o);
+    if (lane == 0) y[t * y_stride + row] = __fdiv_rn(__int2float_rn(a - sum[t]), __fmul_rn(scale[t], sw));
+  }
 }
 
 bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
@@ -158,13 +170,36 @@ void ternary_gemv(const uint8_t* codes, int64_t rows, int64_t cols, float sw, co
              g2::cols_padded(size_t(cols)));
   TRIT_CHECK(aligned16(codes) && aligned16(xq), "cuda ternary_gemv: codes and activations must be 16-byte aligned");
   TRIT_CHECK(y_stride >= rows, "cuda ternary_gemv: output stride ", y_stride, " < rows ", rows);
-  TRIT_CHECK(n_tokens <= 65535, "cuda ternary_gemv: ", n_tokens, " tokens exceed one launch (65535)");
-  if (n_tokens == 0 || rows == 0) return;
+  if (n_tokens <= 0 || rows == 0) return;
   constexpr int64_t rows_per_block = kGemvThreads / kWarp;
-  const dim3 grid(unsigned((rows + rows_per_block - 1) / rows_per_block), unsigned(n_tokens));
-  ternary_gemv_kernel<<<grid, kGemvThreads, 0, stream(device)>>>(
-      codes, rows, int64_t(g2::row_bytes(size_t(cols))), sw, xq, x_stride, scale, sum, y, y_stride);
-  TRIT_CUDA_CHECK_LAUNCH();
+  const auto blocks = unsigned((rows + rows_per_block - 1) / rows_per_block);
+  const auto rb = int64_t(g2::row_bytes(size_t(cols)));
+  cudaStream_t s = stream(device);
+  // Up to four tokens per launch share each weight load; more tokens take more launches.
+  for (int64_t t0 = 0; t0 < n_tokens; t0 += 4) {
+    const int64_t k = std::min<int64_t>(4, n_tokens - t0);
+    const int8_t* x = xq + t0 * x_stride;
+    float* out = y + t0 * y_stride;
+    switch (k) {
+      case 1:
+        ternary_gemv_kernel<1><<<blocks, kGemvThreads, 0, s>>>(codes, rows, rb, sw, x, x_stride, scale + t0, sum + t0,
+                                                               out, y_stride);
+        break;
+      case 2:
+        ternary_gemv_kernel<2><<<blocks, kGemvThreads, 0, s>>>(codes, rows, rb, sw, x, x_stride, scale + t0, sum + t0,
+                                                               out, y_stride);
+        break;
+      case 3:
+        ternary_gemv_kernel<3><<<blocks, kGemvThreads, 0, s>>>(codes, rows, rb, sw, x, x_stride, scale + t0, sum + t0,
+                                                               out, y_stride);
+        break;
+      default:
+        ternary_gemv_kernel<4><<<blocks, kGemvThreads, 0, s>>>(codes, rows, rb, sw, x, x_stride, scale + t0, sum + t0,
+                                                               out, y_stride);
+        break;
+    }
+    TRIT_CUDA_CHECK_LAUNCH();
+  }
 }
 
 }  // namespace trit::cuda

@@ -28,7 +28,8 @@ void dequantize_i32(const int32_t* acc, int64_t ld_acc, int64_t n_tokens, int64_
 // y[t * y_stride + r] = float(Σ_j w[r][j] · xq[t][j]) / (scale[t] * sw) over G2 codes
 // (rows x cols, row_bytes = gpu::row_bytes(cols)); sum[t] = Σ xq[t][j] over j < cols as
 // quantize_activations writes it. xq rows hold x_stride >= gpu::cols_padded(cols) bytes, with
-// x_stride a multiple of 16; codes and xq 16-byte aligned. One warp per output row.
+// x_stride a multiple of 16; codes and xq 16-byte aligned. One warp per output row; up to four
+// tokens per launch share each load of the codes (more tokens: one launch per four).
 void ternary_gemv(const uint8_t* codes, int64_t rows, int64_t cols, float sw, const int8_t* xq, int64_t n_tokens,
                   int64_t x_stride, const float* scale, const int32_t* sum, float* y, int64_t y_stride,
                   int device = 0);
