@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   for (const Mode& mode : modes) {
     cuda::set_allow_tf32(mode.tf32);
     for (const GemmShape& s : shapes) {
-      // Bytes, filled with small integers (exact in bf16 and float; speed does not depend on values).
+      // Every byte 0x3c: finite values near 0.0115 in f32 and bf16 (speed does not depend on them).
       DeviceArray<uint8_t> x(size_t(s.tokens * s.in) * mode.elem), w(size_t(s.out * s.in) * mode.elem),
           y(size_t(s.tokens * s.out) * mode.elem);
       TRIT_CUDA_CHECK(cudaMemset(x.get(), 0x3c, x.bytes()));
