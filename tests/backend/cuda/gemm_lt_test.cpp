@@ -149,7 +149,7 @@ TEST_CASE("cuda gemm: strided batch, accumulation into C and the bias epilogue")
              reference(g, {A.begin(), A.begin() + M * K}, {B.begin(), B.begin() + N * K}, to_double(bias)), 1e-5);
 }
 
-TEST_CASE("cuda gemm: bf16 inputs with f32 and bf16 outputs to 1e-2, TF32 opt-in to 1e-2") {
+TEST_CASE("cuda gemm: bf16 and f16 inputs with f32 and half outputs to 1e-2, TF32 opt-in to 1e-2") {
   TRIT_REQUIRE_GPU();
   const int64_t M = 64, N = 48, K = 96;
   const lt::RowMajorGemm g{M, N, K, false, false, K, N, N};
@@ -176,6 +176,25 @@ TEST_CASE("cuda gemm: bf16 inputs with f32 and bf16 outputs to 1e-2, TF32 opt-in
   std::vector<float> out(out16.size());
   for (size_t i = 0; i < out.size(); ++i) out[i] = bf16_to_float(out16[i]);
   check_rows(g, out, want, 1e-2);
+
+  // f16 the same way (10-bit mantissas: the same tolerance holds).
+  std::vector<uint16_t> A16(Af.size()), B16(Bf.size());
+  for (size_t i = 0; i < A16.size(); ++i) Ar[i] = f16_to_float(A16[i] = float_to_f16(Af[i]));
+  for (size_t i = 0; i < B16.size(); ++i) Br[i] = f16_to_float(B16[i] = float_to_f16(Bf[i]));
+  const auto want16 = reference(g, Ar, Br);
+  CudaBuffer<uint16_t> ha(A16), hb(B16);
+  call.a = ha.get();
+  call.b = hb.get();
+  call.types = cuda::GemmTypes::f16_f32;
+  call.c = dc32.get();
+  cuda::gemm(call);
+  check_rows(g, dc32.host(), want16, 1e-2);
+  call.types = cuda::GemmTypes::f16;
+  call.c = dc16.get();
+  cuda::gemm(call);
+  const auto h16 = dc16.host();
+  for (size_t i = 0; i < out.size(); ++i) out[i] = f16_to_float(h16[i]);
+  check_rows(g, out, want16, 1e-2);
 
   // TF32: float inputs, tensor cores with 10-bit mantissas.
   CudaBuffer<float> fa(Af), fb(Bf), fc(size_t(M * N));

@@ -33,6 +33,10 @@ TypeInfo type_info(GemmTypes t, bool tf32) {
       return {CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F, "bf16"};
     case GemmTypes::bf16_f32:
       return {CUDA_R_16BF, CUDA_R_32F, CUBLAS_COMPUTE_32F, CUDA_R_32F, "bf16 -> f32"};
+    case GemmTypes::f16:
+      return {CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, CUDA_R_32F, "f16"};
+    case GemmTypes::f16_f32:
+      return {CUDA_R_16F, CUDA_R_32F, CUBLAS_COMPUTE_32F, CUDA_R_32F, "f16 -> f32"};
     case GemmTypes::i8_i32:
       return {CUDA_R_8I, CUDA_R_32I, CUBLAS_COMPUTE_32I, CUDA_R_32I, "i8 -> i32"};
   }

@@ -1,7 +1,7 @@
 #pragma once
 // GEMM on device memory through cuBLASLt, on the device's trit stream (context.h).
 //   float32:  A, B, C float; CUBLAS_COMPUTE_32F (TF32 tensor cores only after set_allow_tf32).
-//   bf16:     A, B bf16, C bf16 or float; float32 accumulation (CUBLAS_COMPUTE_32F).
+//   bf16/f16: A, B bf16 (or f16), C the same or float; float32 accumulation (CUBLAS_COMPUTE_32F).
 //   int8:     A, B int8, C int32; CUBLAS_COMPUTE_32I (IMMA tensor cores), "TN" form only.
 // Row-major problems (lt_gemm_plan.h) are mapped to cuBLASLt's column-major one. Descriptors,
 // layouts and the heuristic's algorithms are cached per (device, types, shape, strides, batch,
@@ -26,6 +26,8 @@ enum class GemmTypes {
   f32,        // float x float -> float
   bf16,       // bf16 x bf16 -> bf16
   bf16_f32,   // bf16 x bf16 -> float
+  f16,        // f16 x f16 -> f16 (float32 accumulation)
+  f16_f32,    // f16 x f16 -> float
   i8_i32,     // int8 x int8 -> int32 (alpha 1, beta 0 only)
 };
 

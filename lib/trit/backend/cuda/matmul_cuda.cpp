@@ -16,8 +16,10 @@ GemmTypes gemm_types(DType in, DType out, const char* op) {
   if (in == DType::f32 && out == DType::f32) return GemmTypes::f32;
   if (in == DType::bf16 && out == DType::bf16) return GemmTypes::bf16;
   if (in == DType::bf16 && out == DType::f32) return GemmTypes::bf16_f32;
+  if (in == DType::f16 && out == DType::f16) return GemmTypes::f16;
+  if (in == DType::f16 && out == DType::f32) return GemmTypes::f16_f32;
   fail(op, " on CUDA: ", dtype_name(in), " inputs with ", dtype_name(out),
-       " output are not supported (f32 -> f32, bf16 -> bf16 or f32)");
+       " output are not supported (f32 -> f32; bf16 or f16 -> itself or f32)");
 }
 
 }  // namespace
