@@ -7,8 +7,9 @@
 namespace trit::cuda {
 namespace {
 
-// The device address of a view's first element (Tensor::raw_data is host-only by design).
-char* device_ptr(const Tensor& t) {
+// The device address of a view's first element (Tensor::raw_data is host-only by design;
+// cudacore's tensor_access.h has the same as storage_ptr, which can replace this after merging).
+char* view_ptr(const Tensor& t) {
   return static_cast<char*>(t.storage()->data()) + t.offset() * int64_t(dtype_size(t.dtype()));
 }
 
@@ -36,7 +37,7 @@ Tensor matmul_expanded(const Tensor& a, const Tensor& b, const lt::RowMajorGemm&
   if (out.numel() == 0) return out;
   if (gemm.K == 0) {
     context(device);  // makes the device current
-    TRIT_CUDA_CHECK(cudaMemsetAsync(device_ptr(out), 0, out.nbytes(), stream(device)));
+    TRIT_CUDA_CHECK(cudaMemsetAsync(view_ptr(out), 0, out.nbytes(), stream(device)));
     return out;
   }
   lt::RowMajorGemm g = gemm;
@@ -44,9 +45,9 @@ Tensor matmul_expanded(const Tensor& a, const Tensor& b, const lt::RowMajorGemm&
   const lt::MatmulPlan plan = lt::plan_matmul(batch, Strides(a.strides().begin(), a.strides().begin() + long(nb)),
                                               Strides(b.strides().begin(), b.strides().begin() + long(nb)), g);
   const int64_t in_size = int64_t(dtype_size(a.dtype())), out_size = int64_t(dtype_size(out_dtype));
-  char* ap = device_ptr(a);
-  char* bp = device_ptr(b);
-  char* cp = device_ptr(out);
+  char* ap = view_ptr(a);
+  char* bp = view_ptr(b);
+  char* cp = view_ptr(out);
   for (const lt::BatchCall& c : plan.calls) {
     GemmCall call;
     call.gemm = plan.gemm;
@@ -85,10 +86,10 @@ Tensor linear_bias(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   GemmCall call;
   call.gemm = g;
   call.types = gemm_types(x.dtype(), x.dtype(), "linear");
-  call.a = device_ptr(x);
-  call.b = device_ptr(weight);
-  call.c = device_ptr(out);
-  call.bias = device_ptr(bias);
+  call.a = view_ptr(x);
+  call.b = view_ptr(weight);
+  call.c = view_ptr(out);
+  call.bias = view_ptr(bias);
   gemm(call, x.device().index);
   return out;
 }
