@@ -33,6 +33,7 @@ const char* kExamples = R"(examples:
   trit-eval model.gguf --prompt "ROMEO:" --temperature 0 --threads 2
   trit-eval model.gguf --bench --threads 2
   trit-eval model.gguf --prompt "ROMEO:" --temperature 0 --speculative-layers 2 --draft 4
+  trit-eval model.gguf --data data.h5 --device cuda          # ternary projections on the GPU
 MODEL is a checkpoint (.h5), a run folder (its latest checkpoint) or a GGUF file (.gguf) of the
 bitnet, llama or trix architecture. For a GGUF the default --seq-len is the file's context length.
 )";
@@ -55,6 +56,7 @@ struct EvalArgs {
   bool bench = false;
   size_t speculative_layers = 0, draft_tokens = 4;
   std::string kv_cache = "f32";
+  std::string device = "cpu";
 };
 
 // A progress bar on a terminal (nothing otherwise), started at the first report.
@@ -84,6 +86,7 @@ int run_gguf(const std::filesystem::path& path, EvalArgs& a) {
   trit::runtime::RuntimeOptions ro;
   ro.n_threads = size_t(a.threads);
   ro.kv_f16 = a.kv_cache == "f16";
+  ro.device = trit::parse_device(a.device);
   trit::runtime::RuntimeModel model(path, ro);
   const auto& hp = model.hparams();
   std::unique_ptr<trit::data::Tokenizer> tokenizer;
@@ -91,6 +94,10 @@ int run_gguf(const std::filesystem::path& path, EvalArgs& a) {
   std::cerr << "model: " << path.string() << " (" << hp.arch_name() << ", d " << hp.d_model << ", " << hp.n_layers
             << " layers, vocab " << hp.n_vocab << ", " << model.n_ternary_layers() << " ternary projections, "
             << model.n_threads() << " threads, tokenizer " << (tokenizer ? tokenizer->name() : "none") << ")\n";
+  if (model.device().is_cuda()) {
+    std::cerr << "device: ternary projections on " << model.device().str() << " ("
+              << model.device_bytes() / (1 << 20) << " MiB of weights), the rest on the CPU\n";
+  }
   if (a.seq_len == 0) a.seq_len = int64_t(model.n_ctx());
   bool did_something = false;
   if (!a.data_path.empty()) {
@@ -187,6 +194,8 @@ int main(int argc, char** argv) {
                  "GGUF: KV cache type; f16 halves attention memory traffic, f32 (default) keeps results equal to the "
                  "training side")
       ->check(CLI::IsMember({"f32", "f16"}));
+  app.add_option("--device", a.device,
+                 "GGUF: cuda or cuda:N runs the ternary projections on that GPU (same results), the rest on the CPU");
   app.add_option("--draft", a.draft_tokens, "tokens drafted per verification pass (with --speculative-layers)")
       ->check(CLI::PositiveNumber);
   app.set_version_flag("--version", std::string("trit-eval ") + TRIT_VERSION);
@@ -198,6 +207,8 @@ int main(int argc, char** argv) {
   try {
     const auto path = resolve_model(model_arg);
     if (path.extension() == ".gguf") return run_gguf(path, a);
+    TRIT_CHECK(trit::parse_device(a.device).is_cpu(), "--device ", a.device,
+               ": checkpoints are evaluated on the CPU; a .gguf model can use the GPU");
     TRIT_CHECK(a.speculative_layers == 0, "--speculative-layers needs a .gguf model (the CPU runtime)");
     if (a.threads > 0) trit::set_num_threads(int(a.threads));
     trit::train::LoadedModel loaded = trit::train::load_model_checkpoint(path);

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "support/gguf_export.h"
+#include "trit/core/accelerator.h"
 #include "trit/core/rng.h"
 #include "trit/models/decoder.h"
 #include "trit/ops/ops.h"
@@ -227,6 +228,31 @@ TEST_CASE("a float16 KV cache gives the float32 cache's logits to fp16 rounding"
     CHECK(mean_relative_error(b, ref) > 0);  // the cache really is float16
     std::filesystem::remove(path);
   }
+}
+
+TEST_CASE("device cuda: ternary projections on the GPU give the CPU's logits bit for bit, or one clear error") {
+  auto model = random_decoder("bitnet", 23);
+  const auto path = temp_gguf("cuda");
+  test::export_decoder_gguf(*model, path);
+  runtime::RuntimeOptions on_gpu{2, 64, 0};
+  on_gpu.device = Device::cuda(0);
+  if (!cuda_available()) {
+    CHECK_THROWS_WITH(runtime::RuntimeModel(path, on_gpu), Catch::Contains("runtime device cuda:0"));
+  } else {
+    runtime::RuntimeModel cpu(path, {2, 64, 0}), gpu(path, on_gpu);
+    CHECK(gpu.device_bytes() > 0);
+    const auto ids = sample_ids(48, 9);
+    // 40 tokens (the IMMA GEMM), then 1 and 3 at a time (the 2-bit GEMV).
+    std::vector<float> a, b;
+    for (auto [begin, n] : {std::pair<size_t, size_t>{0, 40}, {40, 1}, {41, 3}, {44, 4}}) {
+      const auto x = cpu.forward(std::span(ids).subspan(begin, n), begin);
+      a.insert(a.end(), x.begin(), x.end());
+      const auto y = gpu.forward(std::span(ids).subspan(begin, n), begin);
+      b.insert(b.end(), y.begin(), y.end());
+    }
+    CHECK(a == b);
+  }
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("loss and greedy generation equal the training side (contract of issue 5)") {

@@ -5,6 +5,10 @@
 
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/gemm.h"
+#include "trit/backend/lt_gemm_plan.h"
+#if TRIT_HAVE_CUDA
+#include "trit/backend/cuda/matmul_cuda.h"
+#endif
 #include "trit/core/dtype_dispatch.h"
 #include "trit/ops/binary.h"
 #include "trit/ops/view.h"
@@ -15,19 +19,8 @@ namespace {
 // How BLAS should read the last two dims of t: transposed flag and leading dimension.
 bool blas_layout(const Tensor& t, bool& trans, int64_t& ld) {
   const int64_t nd = t.dim();
-  const int64_t rows = t.shape()[size_t(nd - 2)], cols = t.shape()[size_t(nd - 1)];
-  const int64_t rs = t.strides()[size_t(nd - 2)], cs = t.strides()[size_t(nd - 1)];
-  if ((cs == 1 || cols == 1) && rs >= std::max<int64_t>(cols, 1)) {
-    trans = false;
-    ld = std::max<int64_t>(rs, 1);
-    return true;
-  }
-  if ((rs == 1 || rows == 1) && cs >= std::max<int64_t>(rows, 1)) {
-    trans = true;
-    ld = std::max<int64_t>(cs, 1);
-    return true;
-  }
-  return false;
+  return lt::matrix_layout(t.shape()[size_t(nd - 2)], t.shape()[size_t(nd - 1)], t.strides()[size_t(nd - 2)],
+                           t.strides()[size_t(nd - 1)], trans, ld);
 }
 
 Tensor matmul_forward(const Tensor& a_in, const Tensor& b_in) {
@@ -59,6 +52,10 @@ Tensor matmul_forward(const Tensor& a_in, const Tensor& b_in) {
     b = contiguous(b);
     blas_layout(b, tb, ldb);
   }
+#if TRIT_HAVE_CUDA
+  // CUDA tensors: the same layouts through cuBLASLt (backend/cuda/matmul_cuda.h).
+  if (a.device().is_cuda()) return cuda::matmul_expanded(a, b, {M, N, K, ta, tb, lda, ldb, N}, a.dtype());
+#endif
   Tensor out = Tensor::empty(out_shape, a.dtype());
   const int64_t n_batch = numel(batch);
   const size_t nb = batch.size();
@@ -111,6 +108,12 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Shape out_shape = x.shape();
   out_shape.back() = weight.size(0);
   Tensor x2 = reshape(x, {-1, weight.size(1)});
+#if TRIT_HAVE_CUDA
+  // Inference on CUDA: the bias rides in the GEMM's epilogue, saving the broadcast-add pass.
+  if (bias.defined() && x.device().is_cuda() && !needs_grad({x, weight, bias})) {
+    return reshape(cuda::linear_bias(x2, weight, bias), out_shape);
+  }
+#endif
   Tensor y = matmul(x2, transpose(weight, 0, 1));
   if (bias.defined()) y = y + bias;
   return reshape(y, out_shape);

@@ -136,7 +136,16 @@ TernaryWeightsView LinearWeights::ternary_view() const {
 
 void LinearWeights::forward(const Int8ActivationsView& x, float* y, size_t y_stride, ThreadPool* pool) const {
   TRIT_CHECK(ternary_, "LinearWeights: int8 input given to a dense weight");
+  if (offload_) {
+    offload_->forward(x, y, y_stride);
+    return;
+  }
   ternary_matmul(ternary_view(), x, y, y_stride, pool);
+}
+
+void LinearWeights::offload(Device device) {
+  TRIT_CHECK(ternary_, "LinearWeights: only ternary weights run on ", device.str());
+  offload_ = make_ternary_offload(ternary_view(), device);
 }
 
 void LinearWeights::forward(const float* x, size_t n, size_t x_stride, float* y, size_t y_stride,

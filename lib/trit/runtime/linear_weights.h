@@ -14,13 +14,16 @@
 // Anything else (per-block ternary scales, Q4_0 of ternary values, a llama-arch model) is dense.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "trit/core/device.h"
 #include "trit/formats/gguf_reader.h"
 #include "trit/formats/quant_type.h"
 #include "trit/runtime/activation_quant.h"
+#include "trit/runtime/ternary_offload.h"
 #include "trit/runtime/ternary_pack.h"
 #include "trit/runtime/thread_pool.h"
 
@@ -51,6 +54,11 @@ class LinearWeights {
   // y[t * y_stride + r] = W[r] · x[t] for t < x.n_tokens (ternary: BitLinear's
   // float(dot) / (sx * sw)).
   void forward(const Int8ActivationsView& x, float* y, size_t y_stride, ThreadPool* pool) const;
+  // Ternary only: from now on the int8 forward runs on a copy of the weights on `device`
+  // (ternary_offload.h; same results bit for bit). The CPU copy stays for ternary_view().
+  void offload(Device device);
+  bool offloaded() const { return offload_ != nullptr; }
+  size_t device_bytes() const { return offload_ ? offload_->device_bytes() : 0; }
   // Dense only: y = x Wᵀ for n rows of x (row stride x_stride).
   void forward(const float* x, size_t n, size_t x_stride, float* y, size_t y_stride, ThreadPool* pool) const;
 
@@ -60,6 +68,7 @@ class LinearWeights {
   PackedTernary packed_;
   float sw_ = 1.0f;
   std::vector<float> dense_;
+  std::shared_ptr<const TernaryOffload> offload_;
 };
 
 // A tensor's values as float32 (any supported type), checking its shape is `ne` (GGUF order);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "trit/core/accelerator.h"
 #include "trit/core/error.h"
 #include "trit/formats/quant_type.h"
 #include "trit/runtime/gguf_tokenizer.h"
@@ -43,6 +44,8 @@ std::vector<float> load_floats(const formats::GgufReader& reader, const std::str
 
 RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptions& options)
     : pool_(options.n_threads) {
+  // A device that cannot be used fails before the (long) load.
+  if (options.device.is_cuda()) require_cuda("runtime device " + options.device.str());
   // Dense products run inside the pool (dense_matmul), one BLAS thread each. OpenBLAS's OpenMP
   // build takes its thread count from the calling thread's OpenMP setting, so that is set to 1
   // here and in every pool thread: otherwise each small sgemm wakes an OpenMP team whose
@@ -95,6 +98,15 @@ RuntimeModel::RuntimeModel(const std::filesystem::path& path, const RuntimeOptio
     }
   });
   rope_ = RopeTable(n_ctx_, size_t(hp_.head_dim()), double(hp_.rope_theta));
+  device_ = options.device;
+  if (device_.is_cuda()) {
+    // After the CPU repack: the device copies are made from the packed weights.
+    for (Layer& l : layers_) {
+      for (LinearWeights* w : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) {
+        if (w->ternary()) w->offload(device_);
+      }
+    }
+  }
 
   const size_t B = max_batch_, wide = size_t(std::max(d, ff));
   x_.assign(B * size_t(d), 0);
@@ -131,6 +143,14 @@ size_t RuntimeModel::buffer_bytes() const {
   n *= sizeof(float);
   for (const Layer& l : layers_) n += l.kv.bytes();
   return n + qa_.size() + tile_scratch_.bytes();
+}
+
+size_t RuntimeModel::device_bytes() const {
+  size_t n = 0;
+  for (const Layer& l : layers_) {
+    for (const LinearWeights* w : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) n += w->device_bytes();
+  }
+  return n;
 }
 
 size_t RuntimeModel::n_ternary_layers() const {

@@ -39,6 +39,9 @@ struct RuntimeOptions {
   size_t n_ctx = 0;        // KV cache positions; 0: the file's context_length
   bool kv_f16 = false;     // float16 KV cache (half the attention traffic; keys and values
                            // rounded to fp16, so results move away from the training side)
+  // cuda: the ternary projections run on that GPU (ternary_offload.h; identical results), the
+  // rest (norms, RoPE, attention, dense weights, the head) on the CPU.
+  Device device = Device::cpu();
 };
 
 class RuntimeModel {
@@ -55,6 +58,8 @@ class RuntimeModel {
   size_t weight_bytes() const;                   // packed weights, embedding, norms
   size_t buffer_bytes() const;                   // activations and KV cache
   size_t n_ternary_layers() const;               // projections on the ternary kernels
+  size_t device_bytes() const;                   // weights copied to the accelerator
+  Device device() const { return device_; }
 
   // Runs `tokens` (1..max_batch) at positions pos, pos+1, ...; pos <= n_cached() (positions
   // from pos on are overwritten: a rollback). Returns the logits [n, n_vocab] of every token,
@@ -89,6 +94,7 @@ class RuntimeModel {
   std::vector<Layer> layers_;
   RopeTable rope_;
   AttentionShape attn_shape_;
+  Device device_;
   size_t n_cached_ = 0;      // positions every layer's cache holds
   size_t draft_cached_ = 0;  // positions the first (draft) layers' cache holds
 
