@@ -13,10 +13,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace trit::test::emu {
@@ -40,6 +43,9 @@ struct BlockState {
   std::vector<int> warp_arrived;
   std::vector<uint64_t> warp_generation;
   std::vector<float> exchange;  // one slot per thread, for shuffles
+  // Dynamic shared memory, 128-byte aligned as a device's (wmma needs 32).
+  std::unique_ptr<unsigned char, decltype(&std::free)> dynamic_shared{nullptr, &std::free};
+  size_t dynamic_shared_bytes = 0;
 };
 
 inline BlockState*& state() {
@@ -83,6 +89,14 @@ inline float shfl_xor(float v, int lane_mask) {
   return r;
 }
 
+inline void syncwarp() {
+  BlockState& b = *state();
+  const int warp = b.current / 32;
+  barrier_wait(b.warp_arrived[size_t(warp)], b.warp_generation[size_t(warp)], std::min(32, b.n_threads - warp * 32));
+}
+
+inline unsigned char* dynamic_shared() { return state()->dynamic_shared.get(); }
+
 inline void fiber_entry() {
   BlockState& b = *state();
   b.body();
@@ -102,9 +116,13 @@ inline Dim3 thread_idx() {
 // never returns a second time) and swapcontext restores this stack as it left it.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wclobbered"
-inline void launch(unsigned grid_x, unsigned grid_y, unsigned threads, const std::function<void()>& kernel) {
-  constexpr size_t kStack = 64 * 1024;
+inline void launch(unsigned grid_x, unsigned grid_y, unsigned threads, const std::function<void()>& kernel,
+                   size_t dynamic_shared_bytes = 0) {
+  constexpr size_t kStack = 256 * 1024;
   BlockState b;
+  b.dynamic_shared_bytes = dynamic_shared_bytes;
+  if (dynamic_shared_bytes > 0)
+    b.dynamic_shared.reset(static_cast<unsigned char*>(std::aligned_alloc(128, (dynamic_shared_bytes + 127) / 128 * 128)));
   b.n_threads = int(threads);
   b.block_dim = {threads, 1, 1};
   b.contexts.resize(threads);
@@ -118,6 +136,7 @@ inline void launch(unsigned grid_x, unsigned grid_y, unsigned threads, const std
   for (unsigned by = 0; by < grid_y; ++by) {
     for (unsigned bx = 0; bx < grid_x; ++bx) {
       b.block_idx = {bx, by, 1};
+      if (b.dynamic_shared) std::memset(b.dynamic_shared.get(), 0xAB, b.dynamic_shared_bytes);  // garbage, as on a device
       b.done.assign(threads, false);
       for (unsigned i = 0; i < threads; ++i) {
         ucontext_t& c = b.contexts[i];
@@ -149,6 +168,86 @@ inline void launch(unsigned grid_x, unsigned grid_y, unsigned threads, const std
 }
 #pragma GCC diagnostic pop
 
+// nvcuda::wmma for 16x16x16 tiles with bf16 or float elements. Every lane holds the whole
+// tile (a warp-collective call gives every lane the same arguments), so the fragment layout
+// is none in particular: kernels that touch fragments only through these calls are layout
+// independent, as they must be on a device. Loads and stores check the device's rules
+// (256-bit aligned pointers, ldm a multiple of 16 bytes). Like the .sync instructions they
+// stand for, loads and stores wait for the whole warp on entry and exit, so no lane's store
+// lands before every lane's load of the same memory.
+namespace wmma {
+
+struct matrix_a {};
+struct matrix_b {};
+struct accumulator {};
+struct row_major {};
+struct col_major {};
+enum layout_t { mem_row_major, mem_col_major };
+
+template <typename Use, int M, int N, int K, typename T, typename Layout = void>
+struct fragment {
+  static_assert(M == 16 && N == 16 && K == 16, "the emulator has 16x16x16 tiles only");
+  float x[16][16];
+};
+
+inline float to_f(float v) { return v; }
+inline float to_f(__nv_bfloat16 v) { return __bfloat162float(v); }
+
+template <typename T>
+void check_access(const T* p, unsigned ldm) {
+  if (reinterpret_cast<uintptr_t>(p) % 32 != 0) throw std::runtime_error("wmma: pointer not 256-bit aligned");
+  if ((ldm * sizeof(T)) % 16 != 0) throw std::runtime_error("wmma: ldm not a multiple of 16 bytes");
+}
+
+template <typename Use, typename T, typename Layout>
+void fill_fragment(fragment<Use, 16, 16, 16, T, Layout>& f, float v) {
+  for (auto& row : f.x)
+    for (float& e : row) e = v;
+}
+
+template <typename Use, typename T, typename Layout>
+void load_matrix_sync(fragment<Use, 16, 16, 16, T, Layout>& f, const T* p, unsigned ldm) {
+  static_assert(std::is_same_v<Layout, row_major> || std::is_same_v<Layout, col_major>);
+  check_access(p, ldm);
+  syncwarp();
+  for (int r = 0; r < 16; ++r)
+    for (int c = 0; c < 16; ++c)
+      f.x[r][c] = to_f(std::is_same_v<Layout, row_major> ? p[size_t(r) * ldm + size_t(c)] : p[size_t(c) * ldm + size_t(r)]);
+  syncwarp();
+}
+
+inline void load_matrix_sync(fragment<accumulator, 16, 16, 16, float>& f, const float* p, unsigned ldm, layout_t l) {
+  check_access(p, ldm);
+  syncwarp();
+  for (int r = 0; r < 16; ++r)
+    for (int c = 0; c < 16; ++c) f.x[r][c] = l == mem_row_major ? p[size_t(r) * ldm + size_t(c)] : p[size_t(c) * ldm + size_t(r)];
+  syncwarp();
+}
+
+inline void store_matrix_sync(float* p, const fragment<accumulator, 16, 16, 16, float>& f, unsigned ldm, layout_t l) {
+  check_access(p, ldm);
+  syncwarp();
+  for (int r = 0; r < 16; ++r)
+    for (int c = 0; c < 16; ++c) (l == mem_row_major ? p[size_t(r) * ldm + size_t(c)] : p[size_t(c) * ldm + size_t(r)]) = f.x[r][c];
+  syncwarp();
+}
+
+template <typename T, typename La, typename Lb>
+void mma_sync(fragment<accumulator, 16, 16, 16, float>& d, const fragment<matrix_a, 16, 16, 16, T, La>& a,
+              const fragment<matrix_b, 16, 16, 16, T, Lb>& b, const fragment<accumulator, 16, 16, 16, float>& c) {
+  float out[16][16];
+  for (int r = 0; r < 16; ++r)
+    for (int col = 0; col < 16; ++col) {
+      float s = c.x[r][col];
+      for (int k = 0; k < 16; ++k) s += a.x[r][k] * b.x[k][col];
+      out[r][col] = s;
+    }
+  for (int r = 0; r < 16; ++r)
+    for (int col = 0; col < 16; ++col) d.x[r][col] = out[r][col];
+}
+
+}  // namespace wmma
+
 }  // namespace trit::test::emu
 
 // The CUDA built-ins the kernels use, mapped onto the emulator. (Under a host compiler
@@ -163,3 +262,6 @@ inline void launch(unsigned grid_x, unsigned grid_y, unsigned threads, const std
 #define blockDim (::trit::test::emu::state()->block_dim)
 #define __syncthreads() ::trit::test::emu::syncthreads()
 #define __shfl_xor_sync(mask, v, lane_mask) ::trit::test::emu::shfl_xor((v), (lane_mask))
+#define __syncwarp(...) ::trit::test::emu::syncwarp()
+// A kernel's dynamic shared memory (extern __shared__ on a device), sized at launch.
+#define TRIT_DYNAMIC_SMEM(name) unsigned char* name = ::trit::test::emu::dynamic_shared()

@@ -1,12 +1,18 @@
-// The fused attention kernels (backend/cuda/attention_kernels.cuh) executed on the CPU by the
-// block emulator (support/cuda_emulator.h), against the composed CPU op: the kernels' own code
-// (thread layout, shuffles, shared-memory tiles, barriers, causal tile skipping, bf16
-// conversions, the parameter plumbing of attention_forward/backward) runs here without a GPU.
+// The fused attention kernels executed on the CPU by the block emulator
+// (support/cuda_emulator.h), against the composed CPU op: the kernels' own code (thread layout,
+// shuffles, shared-memory tiles, barriers, causal tile skipping, bf16 conversions, wmma tile
+// products with the device's alignment rules, the parameter plumbing of
+// attention_forward/backward) runs here without a GPU. float32 goes through the SIMT kernels
+// (attention_kernels.cuh), bf16 through the tensor-core ones (attention_tc_kernels.cuh), as
+// the launchers choose.
 // Tolerances as on the GPU (attention_test.cpp): float32 1e-5, bf16 1e-2, relative to the
 // larger of the element and the tensor's largest magnitude.
 #include "support/cuda_emulator.h"
-// the emulator's built-ins must be defined before the kernels
-#include "trit/backend/cuda/attention_kernels.cuh"
+// the emulator's built-ins and wmma must be in place before the kernels
+namespace trit::cuda::attn {
+namespace wmma = ::trit::test::emu::wmma;
+}
+#include "trit/backend/cuda/attention_tc_kernels.cuh"
 
 #include <catch2/catch.hpp>
 
@@ -26,35 +32,51 @@ struct Case {
   int64_t B, H, Hkv, T, S, D;
 };
 
-template <typename T, int DMAX>
-void run_kernels(const attn::Params& p, bool backward) {
+// As attention_forward.cu / attention_backward.cu launch them.
+template <int DMAX>
+void run_simt(const attn::Params& p, bool backward) {
   if (!backward) {
     const auto l = attn::forward_launch(p, DMAX);
-    emu::launch(l.grid_x, l.grid_y, l.threads, [&] { attn::forward_kernel<T, DMAX>(p); });
+    emu::launch(l.grid_x, l.grid_y, l.threads, [&] { attn::forward_kernel<float, DMAX>(p); });
     return;
   }
-  if (p.T > 0) {  // as attention_backward.cu launches them
+  if (p.T > 0) {
     const auto ld = attn::delta_launch(p);
-    emu::launch(ld.grid_x, ld.grid_y, ld.threads, [&] { attn::delta_kernel<T>(p); });
+    emu::launch(ld.grid_x, ld.grid_y, ld.threads, [&] { attn::delta_kernel<float>(p); });
     const auto lq = attn::dq_launch(p, DMAX);
-    emu::launch(lq.grid_x, lq.grid_y, lq.threads, [&] { attn::dq_kernel<T, DMAX>(p); });
+    emu::launch(lq.grid_x, lq.grid_y, lq.threads, [&] { attn::dq_kernel<float, DMAX>(p); });
   }
   const auto lk = attn::dkdv_launch(p, DMAX);
-  emu::launch(lk.grid_x, lk.grid_y, lk.threads, [&] { attn::dkdv_kernel<T, DMAX>(p); });
+  emu::launch(lk.grid_x, lk.grid_y, lk.threads, [&] { attn::dkdv_kernel<float, DMAX>(p); });
 }
 
-template <typename T>
-void run_for_dim(const attn::Params& p, bool backward) {
-  switch (attn::head_dim_bucket(p.d)) {
-    case 32: return run_kernels<T, 32>(p, backward);
-    case 64: return run_kernels<T, 64>(p, backward);
-    default: return run_kernels<T, 128>(p, backward);
+template <int DMAX>
+void run_tc(const attn::Params& p, bool backward) {
+  if (!backward) {
+    const auto l = attn::forward_tc_launch(p);
+    emu::launch(l.grid_x, l.grid_y, l.threads, [&] { attn::forward_tc_kernel<DMAX>(p); },
+                size_t(attn::tc_forward_layout(DMAX).bytes));
+    return;
   }
+  if (p.T > 0) {
+    const auto ld = attn::delta_launch(p);
+    emu::launch(ld.grid_x, ld.grid_y, ld.threads, [&] { attn::delta_kernel<attn::bf16_t>(p); });
+    const auto lq = attn::dq_tc_launch(p);
+    emu::launch(lq.grid_x, lq.grid_y, lq.threads, [&] { attn::dq_tc_kernel<DMAX>(p); },
+                size_t(attn::tc_dq_layout(DMAX).bytes));
+  }
+  const auto lk = attn::dkdv_tc_launch(p);
+  emu::launch(lk.grid_x, lk.grid_y, lk.threads, [&] { attn::dkdv_tc_kernel<DMAX>(p); },
+              size_t(attn::tc_dkdv_layout(DMAX).bytes));
 }
 
 void run(const attn::Params& p, DType dtype, bool backward) {
-  if (dtype == DType::f32) run_for_dim<float>(p, backward);
-  else run_for_dim<__nv_bfloat16>(p, backward);
+  const bool tc = dtype == DType::bf16;
+  switch (attn::head_dim_bucket(p.d)) {
+    case 32: return tc ? run_tc<32>(p, backward) : run_simt<32>(p, backward);
+    case 64: return tc ? run_tc<64>(p, backward) : run_simt<64>(p, backward);
+    default: return tc ? run_tc<128>(p, backward) : run_simt<128>(p, backward);
+  }
 }
 
 cuda::HeadStrides head_strides(const Tensor& t) { return {t.strides()[0], t.strides()[1], t.strides()[2]}; }
@@ -144,9 +166,10 @@ TEST_CASE("emulated cuda attention: the 128 head-dim kernels") {
   compare({1, 2, 1, 17, 29, 96}, DType::bf16, 1e-2, true);
 }
 
-TEST_CASE("emulated cuda attention: bf16 kernels equal the CPU op on the same values") {
+TEST_CASE("emulated cuda attention: bf16 tensor-core kernels equal the CPU op on the same values") {
   compare({1, 4, 2, 45, 45, 32}, DType::bf16, 1e-2, false);
-  compare({1, 2, 2, 30, 100, 64}, DType::bf16, 1e-2, true);  // long cache: first_row_seeing skips tiles
+  compare({1, 2, 2, 30, 150, 64}, DType::bf16, 1e-2, true);  // long cache: first_row_seeing skips tiles
+  compare({2, 2, 1, 130, 130, 16}, DType::bf16, 1e-2, false);  // three row blocks, head dim padded to 32
 }
 
 TEST_CASE("emulated cuda attention: the emulator reports a barrier some threads never reach") {

@@ -222,3 +222,22 @@ TEST_CASE("attention tiles: a host twin of the kernels' algorithm equals the com
     }
   }
 }
+
+TEST_CASE("attention tiles: the tensor-core kernels' shared memory fits a block and keeps wmma alignment") {
+  for (int dmax : {32, 64, 128}) {
+    INFO("head dim " << dmax);
+    const TcForwardLayout f = tc_forward_layout(dmax);
+    const TcDqLayout q = tc_dq_layout(dmax);
+    const TcDkdvLayout k = tc_dkdv_layout(dmax);
+    for (int64_t off : {f.q, f.k, f.v, f.s, f.p, f.o, f.bytes, q.q, q.dout, q.k, q.v, q.s, q.dp, q.ds, q.stage, q.bytes, k.k,
+                        k.v, k.q, k.dout, k.st, k.dpt, k.pt, k.dst, k.lse, k.delta, k.stage, k.bytes})
+      CHECK(off % 128 == 0);
+    CHECK(f.bytes <= kMaxDynamicShared);
+    CHECK(q.bytes <= kMaxDynamicShared);
+    CHECK(k.bytes <= kMaxDynamicShared);
+    // regions in order, none overlapping the next
+    CHECK(f.o - f.p == kTileBf16Bytes);
+    CHECK(k.stage - k.delta == kTcTile * 4);
+  }
+  CHECK(tc_dkdv_layout(128).bytes == 147968);  // the largest: 144.5 KiB, one block per SM
+}

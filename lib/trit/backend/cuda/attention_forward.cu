@@ -1,5 +1,6 @@
-// Launches the fused attention forward (kernels in attention_kernels.cuh) and checks shapes.
-#include "trit/backend/cuda/attention_kernels.cuh"
+// Launches the fused attention forward and checks shapes: float32 through the SIMT kernel
+// (attention_kernels.cuh), bf16 through the tensor-core kernel (attention_tc_kernels.cuh).
+#include "trit/backend/cuda/attention_tc_kernels.cuh"
 #include "trit/backend/cuda/context.h"
 #include "trit/backend/cuda/cuda_check.h"
 #include "trit/core/error.h"
@@ -15,12 +16,22 @@ void launch_forward(const Params& p, cudaStream_t stream) {
   TRIT_CUDA_CHECK_LAUNCH();
 }
 
-template <typename T>
-void launch_forward_for_dim(const Params& p, cudaStream_t stream) {
+template <int DMAX>
+void launch_forward_tc(const Params& p, cudaStream_t stream) {
+  constexpr int64_t bytes = tc_forward_layout(DMAX).bytes;
+  static_assert(bytes <= kMaxDynamicShared);
+  TRIT_CUDA_CHECK(cudaFuncSetAttribute(forward_tc_kernel<DMAX>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)));
+  const LaunchShape l = forward_tc_launch(p);
+  forward_tc_kernel<DMAX><<<dim3(l.grid_x, l.grid_y), l.threads, size_t(bytes), stream>>>(p);
+  TRIT_CUDA_CHECK_LAUNCH();
+}
+
+void launch_forward_for_dim(const Params& p, DType dtype, cudaStream_t stream) {
+  const bool tc = dtype == DType::bf16;
   switch (head_dim_bucket(p.d)) {
-    case 32: return launch_forward<T, 32>(p, stream);
-    case 64: return launch_forward<T, 64>(p, stream);
-    default: return launch_forward<T, 128>(p, stream);
+    case 32: return tc ? launch_forward_tc<32>(p, stream) : launch_forward<float, 32>(p, stream);
+    case 64: return tc ? launch_forward_tc<64>(p, stream) : launch_forward<float, 64>(p, stream);
+    default: return tc ? launch_forward_tc<128>(p, stream) : launch_forward<float, 128>(p, stream);
   }
 }
 
@@ -51,9 +62,7 @@ void attention_forward(const AttentionShape& s, const AttentionInputs& in, void*
   p.o = o;
   p.o_st = o_st;
   p.lse = lse;
-  const cudaStream_t st = stream(device);
-  if (s.dtype == DType::f32) attn::launch_forward_for_dim<float>(p, st);
-  else attn::launch_forward_for_dim<__nv_bfloat16>(p, st);
+  attn::launch_forward_for_dim(p, s.dtype, stream(device));
 }
 
 }  // namespace trit::cuda

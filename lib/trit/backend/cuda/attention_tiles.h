@@ -53,4 +53,80 @@ TRIT_ATTN_HD constexpr int64_t first_row_seeing(int64_t key0, int64_t offset) {
 
 TRIT_ATTN_HD constexpr int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// Tensor-core kernels (bf16, attention_tc_kernels.cuh): 4 warps per block, each owning 16
+// rows (query rows in the forward and dQ kernels, keys in the dK/dV kernel); the other side
+// comes in tiles of 64. The 16x16x16 wmma products read and write shared memory, laid out in
+// regions at multiples of 128 bytes (wmma needs 32-byte aligned pointers). Two lanes own each
+// of a warp's 16 rows for the softmax bookkeeping: lane 2r and 2r + 1, each half the columns.
+constexpr int kTcWarps = 4;
+constexpr int kTcRows = 16 * kTcWarps;  // rows per block
+constexpr int kTcTile = 64;             // keys (forward, dQ) or query rows (dK/dV) per tile
+constexpr int kTcThreads = 32 * kTcWarps;
+constexpr int64_t kMaxDynamicShared = 227 * 1024;  // per block on sm_90
+static_assert(kTcRows == kTcTile, "the shared-memory layouts size row blocks and tiles alike");
+
+TRIT_ATTN_HD constexpr int64_t rows_bf16_bytes(int dmax) { return int64_t(kTcRows) * dmax * 2; }
+TRIT_ATTN_HD constexpr int64_t rows_f32_bytes(int dmax) { return int64_t(kTcRows) * dmax * 4; }
+constexpr int64_t kTileF32Bytes = int64_t(kTcRows) * kTcTile * 4;
+constexpr int64_t kTileBf16Bytes = int64_t(kTcRows) * kTcTile * 2;
+
+// Forward: q, k, v [64][D] bf16; s [64][64] float (scores); p [64][64] bf16 (probabilities);
+// o [64][D] float (the unnormalised output accumulator, rescaled in place).
+struct TcForwardLayout {
+  int64_t q, k, v, s, p, o, bytes;
+};
+TRIT_ATTN_HD constexpr TcForwardLayout tc_forward_layout(int dmax) {
+  TcForwardLayout l{};
+  l.q = 0;
+  l.k = l.q + rows_bf16_bytes(dmax);
+  l.v = l.k + rows_bf16_bytes(dmax);
+  l.s = l.v + rows_bf16_bytes(dmax);
+  l.p = l.s + kTileF32Bytes;
+  l.o = l.p + kTileBf16Bytes;
+  l.bytes = l.o + rows_f32_bytes(dmax);
+  return l;
+}
+
+// dQ: q, dout, k, v [64][D] bf16; s, dp [64][64] float; ds [64][64] bf16; stage [64][D] float
+// (the dq accumulators on their way out).
+struct TcDqLayout {
+  int64_t q, dout, k, v, s, dp, ds, stage, bytes;
+};
+TRIT_ATTN_HD constexpr TcDqLayout tc_dq_layout(int dmax) {
+  TcDqLayout l{};
+  l.q = 0;
+  l.dout = l.q + rows_bf16_bytes(dmax);
+  l.k = l.dout + rows_bf16_bytes(dmax);
+  l.v = l.k + rows_bf16_bytes(dmax);
+  l.s = l.v + rows_bf16_bytes(dmax);
+  l.dp = l.s + kTileF32Bytes;
+  l.ds = l.dp + kTileF32Bytes;
+  l.stage = l.ds + kTileBf16Bytes;
+  l.bytes = l.stage + rows_f32_bytes(dmax);
+  return l;
+}
+
+// dK/dV: k, v (the block's keys), q, dout (a tile of query rows) [64][D] bf16; st, dpt
+// [64 keys][64 rows] float (S and dP transposed); pt, dst [64][64] bf16; lse, delta [64] float
+// of the tile's rows (256 bytes each, padded to 128-byte multiples); stage [64][D] float.
+struct TcDkdvLayout {
+  int64_t k, v, q, dout, st, dpt, pt, dst, lse, delta, stage, bytes;
+};
+TRIT_ATTN_HD constexpr TcDkdvLayout tc_dkdv_layout(int dmax) {
+  TcDkdvLayout l{};
+  l.k = 0;
+  l.v = l.k + rows_bf16_bytes(dmax);
+  l.q = l.v + rows_bf16_bytes(dmax);
+  l.dout = l.q + rows_bf16_bytes(dmax);
+  l.st = l.dout + rows_bf16_bytes(dmax);
+  l.dpt = l.st + kTileF32Bytes;
+  l.pt = l.dpt + kTileF32Bytes;
+  l.dst = l.pt + kTileBf16Bytes;
+  l.lse = l.dst + kTileBf16Bytes;
+  l.delta = l.lse + kTcTile * 4;
+  l.stage = l.delta + kTcTile * 4;
+  l.bytes = l.stage + rows_f32_bytes(dmax);
+  return l;
+}
+
 }  // namespace trit::cuda::attn
