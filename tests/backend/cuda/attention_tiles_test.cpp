@@ -239,5 +239,5 @@ TEST_CASE("attention tiles: the tensor-core kernels' shared memory fits a block 
     CHECK(f.o - f.p == kTileBf16Bytes);
     CHECK(k.stage - k.delta == kTcTile * 4);
   }
-  CHECK(tc_dkdv_layout(128).bytes == 147968);  // the largest: 144.5 KiB, one block per SM
+  CHECK(tc_dkdv_layout(128).bytes == 157184);  // the largest: 153.5 KiB, one block per SM
 }

@@ -56,8 +56,11 @@ TRIT_ATTN_HD constexpr int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 
 // Tensor-core kernels (bf16, attention_tc_kernels.cuh): 4 warps per block, each owning 16
 // rows (query rows in the forward and dQ kernels, keys in the dK/dV kernel); the other side
 // comes in tiles of 64. The 16x16x16 wmma products read and write shared memory, laid out in
-// regions at multiples of 128 bytes (wmma needs 32-byte aligned pointers). Two lanes own each
-// of a warp's 16 rows for the softmax bookkeeping: lane 2r and 2r + 1, each half the columns.
+// regions at multiples of 128 bytes (wmma needs 32-byte aligned pointers). Rows are padded
+// (16 bytes for float, 16 for bf16) so that the 16 rows a warp touches at once fall in
+// different shared-memory banks; wmma takes the padded row length as its ldm (a multiple of
+// 16 bytes, as it must be). Two lanes own each of a warp's 16 rows for the softmax
+// bookkeeping: lane 2r takes the even columns, lane 2r + 1 the odd ones.
 constexpr int kTcWarps = 4;
 constexpr int kTcRows = 16 * kTcWarps;  // rows per block
 constexpr int kTcTile = 64;             // keys (forward, dQ) or query rows (dK/dV) per tile
@@ -65,10 +68,17 @@ constexpr int kTcThreads = 32 * kTcWarps;
 constexpr int64_t kMaxDynamicShared = 227 * 1024;  // per block on sm_90
 static_assert(kTcRows == kTcTile, "the shared-memory layouts size row blocks and tiles alike");
 
-TRIT_ATTN_HD constexpr int64_t rows_bf16_bytes(int dmax) { return int64_t(kTcRows) * dmax * 2; }
-TRIT_ATTN_HD constexpr int64_t rows_f32_bytes(int dmax) { return int64_t(kTcRows) * dmax * 4; }
-constexpr int64_t kTileF32Bytes = int64_t(kTcRows) * kTcTile * 4;
-constexpr int64_t kTileBf16Bytes = int64_t(kTcRows) * kTcTile * 2;
+// Row lengths (ld, in elements) of the shared arrays: [64][D] bf16 (q, k, v, dout), [64][D]
+// float (o, stage), [64][64] float (s, dp and their transposes), [64][64] bf16 (p, ds, ...).
+TRIT_ATTN_HD constexpr int ld_rows_bf16(int dmax) { return dmax + 8; }
+TRIT_ATTN_HD constexpr int ld_rows_f32(int dmax) { return dmax + 4; }
+constexpr int kLdTileF32 = kTcTile + 4;
+constexpr int kLdTileBf16 = kTcTile + 8;
+
+TRIT_ATTN_HD constexpr int64_t rows_bf16_bytes(int dmax) { return int64_t(kTcRows) * ld_rows_bf16(dmax) * 2; }
+TRIT_ATTN_HD constexpr int64_t rows_f32_bytes(int dmax) { return int64_t(kTcRows) * ld_rows_f32(dmax) * 4; }
+constexpr int64_t kTileF32Bytes = int64_t(kTcRows) * kLdTileF32 * 4;
+constexpr int64_t kTileBf16Bytes = int64_t(kTcRows) * kLdTileBf16 * 2;
 
 // Forward: q, k, v [64][D] bf16; s [64][64] float (scores); p [64][64] bf16 (probabilities);
 // o [64][D] float (the unnormalised output accumulator, rescaled in place).
