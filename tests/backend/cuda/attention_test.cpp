@@ -2,7 +2,8 @@
 // composed CPU op, forward and backward: float32 to 1e-5 and bf16 to 1e-2, relative to the
 // larger of the element and the tensor's largest magnitude (softmax outputs near zero have no
 // meaningful per-element relative error). Odd lengths over several tiles, grouped-query heads,
-// a KV-cache offset, head dims 32/64/128 and a padded one, strided (transposed) inputs.
+// a KV-cache offset, head dims 32/64/128 and padded ones, strided (transposed) inputs; float32
+// exercises the SIMT kernels, bf16 the tensor-core ones.
 // The GPU cases skip without a device; the shape checks run everywhere.
 #include "trit/backend/cuda/attention.h"
 
@@ -80,6 +81,7 @@ const Case kCases[] = {
     {1, 2, 1, 129, 129, 128},
     {1, 4, 4, 17, 40, 48},   // KV-cache offset 23, head dim padded to 64
     {2, 2, 2, 1, 1, 16},     // one token
+    {1, 4, 1, 200, 230, 80},  // several 64-row blocks and tiles, cache offset 30, 4 heads per kv head
 };
 
 }  // namespace

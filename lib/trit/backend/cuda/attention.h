@@ -8,7 +8,10 @@
 //   contiguous. H is a multiple of Hkv (grouped-query heads: query head h reads kv head
 //   h / (H / Hkv)). offset = S - T: query t sees keys 0 ..= S - T + t.
 // Element types: f32 or bf16 for q, k, v, o, dout and the gradients (all the same), float32
-// accumulation everywhere; lse and delta are float. D is 1..128.
+// accumulation everywhere; lse and delta are float. D is 1..128 (kernels for 32, 64 and 128,
+// smaller dims zero-padded). float32 runs SIMT kernels (attention_kernels.cuh), exact to
+// float32 rounding; bf16 runs tensor-core kernels (attention_tc_kernels.cuh) whose products
+// read bf16 operands, P and dS included (rounded as FlashAttention-2 rounds them).
 //
 // Forward: o = softmax(scale q k^T + causal mask) v, and lse = the log-sum-exp of each row's
 // scaled scores (natural log), saved for backward.
