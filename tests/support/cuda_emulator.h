@@ -4,9 +4,11 @@
 // the calling thread and switch only at __syncthreads() and __shfl_xor_sync(), so a kernel's
 // indexing, shared-memory tiles, barriers and warp shuffles execute as written; blocks run one
 // after another, so a function-static array stands for __shared__ memory. A barrier that can
-// never be met (some threads left or took another path) is reported as a deadlock, not a hang.
-// Slow (a context switch per barrier and shuffle): small shapes only. Not modelled: memory
-// races between threads of a block, warp divergence rules beyond full-warp shuffles, timing.
+// never be met (some threads left or took another path) is reported as a deadlock, not a hang;
+// a missing barrier shows when a kernel's results depend on reversed_order().
+// Slow (a context switch per barrier and shuffle): small shapes only. Not modelled: races
+// other than a missing barrier between a write and a read, warp divergence rules beyond
+// full-warp shuffles, timing.
 #include <cuda_bf16.h>
 #include <ucontext.h>
 
@@ -105,6 +107,14 @@ inline void fiber_entry() {
   // returning resumes uc_link: the scheduler
 }
 
+// Warps (and the lanes within one) run in index order, or in reverse order when set: a
+// shared-memory write read by another warp without a barrier in between gives different
+// results in the two orders, so running a kernel both ways exposes a missing barrier.
+inline bool& reversed_order() {
+  thread_local bool reversed = false;
+  return reversed;
+}
+
 inline Dim3 thread_idx() {
   BlockState& b = *state();
   return {unsigned(b.current) % b.block_dim.x, 1, 1};
@@ -146,14 +156,27 @@ inline void launch(unsigned grid_x, unsigned grid_y, unsigned threads, const std
         c.uc_link = &b.scheduler;
         makecontext(&c, fiber_entry, 0);
       }
+      // Warp by warp: each warp runs until all its threads wait at __syncthreads (or are done)
+      // before the next warp starts, so warps drift as far apart as barriers allow and a
+      // missing block barrier shows; lanes of a warp take turns between warp barriers.
+      const unsigned n_warps = (threads + 31) / 32;
       for (;;) {
-        bool any = false;
         const uint64_t before = b.progress;
-        for (unsigned i = 0; i < threads; ++i) {
-          if (b.done[i]) continue;
-          any = true;
-          b.current = int(i);
-          swapcontext(&b.scheduler, &b.contexts[i]);
+        bool any = false;
+        for (unsigned wn = 0; wn < n_warps; ++wn) {
+          const unsigned w = reversed_order() ? n_warps - 1 - wn : wn;
+          const unsigned lanes = std::min(32u, threads - w * 32);
+          for (;;) {
+            const uint64_t warp_before = b.progress;
+            for (unsigned ln = 0; ln < lanes; ++ln) {
+              const unsigned i = w * 32 + (reversed_order() ? lanes - 1 - ln : ln);
+              if (b.done[i]) continue;
+              any = true;
+              b.current = int(i);
+              swapcontext(&b.scheduler, &b.contexts[i]);
+            }
+            if (b.progress == warp_before) break;
+          }
         }
         if (!any) break;
         if (b.progress == before) {
