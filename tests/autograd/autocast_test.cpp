@@ -111,6 +111,24 @@ TEST_CASE("autocast: gradients flow through the casts to float32 master weights"
   test::check_close(w.grad(), w32.grad(), 2e-2, 2e-2);
 }
 
+TEST_CASE("autocast: a broadcast matmul sums its 16-bit gradient in float32") {
+  const Tensor a = random({2, 3, 4}, 14);
+  Tensor b = random({4, 5}, 15).requires_grad_();
+  Tensor y;
+  {
+    AutocastGuard amp(DType::bf16);
+    y = matmul(a, b);
+  }
+  sum(y).backward();
+  REQUIRE(b.grad().dtype() == DType::f32);
+  // db = sum over the batch of a^T @ ones: each batch's product in bf16, summed in float32,
+  // rounded to bf16 once, then widened.
+  NoGradGuard no_grad;
+  const Tensor ab = a.to(DType::bf16).to(DType::f32);
+  const Tensor per_batch = matmul(ab.transpose(1, 2), Tensor::ones({2, 3, 5})).to(DType::bf16).to(DType::f32);
+  test::check_close(b.grad(), sum(per_batch, {0}).to(DType::bf16).to(DType::f32), 0, 0);
+}
+
 TEST_CASE("autocast: causal attention on the CPU runs its matmuls in bf16, softmax in float32") {
   const Tensor q = random({1, 2, 9, 8}, 9), k = random({1, 1, 9, 8}, 10), v = random({1, 1, 9, 8}, 11);
   Tensor qg = q.clone().requires_grad_();

@@ -93,6 +93,16 @@ Tensor matmul_forward(const Tensor& a_in, const Tensor& b_in) {
   return out;
 }
 
+// Sums a gradient over the batch dims its operand was broadcast on. 16-bit gradients are
+// summed in float32 and rounded once (reductions have no 16-bit kernels, and float32
+// accumulation is what they should get anyway).
+Tensor sum_grad_to_shape(const Tensor& g, const Shape& shape) {
+  if (g.shape() == shape) return g;
+  if (g.dtype() == DType::bf16 || g.dtype() == DType::f16)
+    return to_dtype(sum_to_shape(to_dtype(g, DType::f32), shape), g.dtype());
+  return sum_to_shape(g, shape);
+}
+
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -105,8 +115,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
            [sa = SavedTensor(gb ? a : Tensor(), "matmul"), sb = SavedTensor(ga ? b : Tensor(), "matmul"),
             shape_a = a.shape(), shape_b = b.shape()](const Tensor& g) {
       Tensor da, db;
-      if (sb.get().defined()) da = sum_to_shape(matmul_forward(g, transpose(sb.get(), -1, -2)), shape_a);
-      if (sa.get().defined()) db = sum_to_shape(matmul_forward(transpose(sa.get(), -1, -2), g), shape_b);
+      if (sb.get().defined()) da = sum_grad_to_shape(matmul_forward(g, transpose(sb.get(), -1, -2)), shape_a);
+      if (sa.get().defined()) db = sum_grad_to_shape(matmul_forward(transpose(sa.get(), -1, -2), g), shape_b);
       return std::vector<Tensor>{da, db};
     });
   }
