@@ -1,6 +1,7 @@
 #pragma once
-// The fused causal attention kernels (see attention.h for the algorithm, attention_tiles.h for
-// the tile geometry and thread layout). Launched by attention_forward.cu and
+// The fused causal attention kernels for float32, SIMT (bf16 runs the tensor-core kernels of
+// attention_tc_kernels.cuh, which reuse delta_kernel); see attention.h for the algorithm,
+// attention_tiles.h for the tile geometry and thread layout. Launched by attention_forward.cu and
 // attention_backward.cu; also compiled by the host compiler in
 // tests/backend/cuda/attention_emulated_test.cpp, which runs them on the CPU through a
 // block emulator (so keep to __syncthreads, __shfl_xor_sync and the helpers of
