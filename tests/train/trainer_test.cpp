@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "trit/data/byte_tokenizer.h"
 #include "trit/data/dataset_file.h"
@@ -38,13 +40,15 @@ fs::path make_dataset(const fs::path& dir) {
   return path;
 }
 
-config::Config tiny_config(const fs::path& dir, const std::string& name, int64_t steps) {
-  return train::train_schema().resolve(
-      nullptr, {"--run.dir=" + dir.string(), "--run.name=" + name, "--data.path=" + (dir / "data.h5").string(),
+config::Config tiny_config(const fs::path& dir, const std::string& name, int64_t steps,
+                           const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args{"--run.dir=" + dir.string(), "--run.name=" + name, "--data.path=" + (dir / "data.h5").string(),
                 "--model.d_model=32", "--model.n_layers=2", "--model.n_heads=2", "--model.n_kv_heads=1",
                 "--model.d_ff=64", "--model.max_seq_len=32", "--train.batch_size=4", "--train.seq_len=16",
                 "--train.grad_accum=2", "--train.max_steps=" + std::to_string(steps), "--optim.warmup_steps=3",
-                "--eval.interval=4", "--eval.batches=2", "--checkpoint.interval=5", "--train.log_interval=100"});
+                "--eval.interval=4", "--eval.batches=2", "--checkpoint.interval=5", "--train.log_interval=100"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return train::train_schema().resolve(nullptr, args);
 }
 
 formats::ArrayGroup final_params(const fs::path& run) { return formats::read_checkpoint(*formats::latest_checkpoint(run)).params; }
@@ -168,4 +172,48 @@ TEST_CASE("the trix presets resolve to valid trix models") {
     CHECK(m.router == "learned");
     CHECK(m.aux_loss_weight > 0);
   }
+}
+
+TEST_CASE("train.amp=bf16 trains on the CPU close to float32, with float32 master weights") {
+  const fs::path dir = scratch("amp_bf16");
+  make_dataset(dir);
+  std::ostringstream log;
+  const auto f32 = train::Trainer::start(tiny_config(dir, "f32", 12), log)->run();
+  const auto bf16 = train::Trainer::start(tiny_config(dir, "bf16", 12, {"--train.amp=bf16"}), log)->run();
+  CHECK(bf16.last_val_loss < 5.5);
+  CHECK(bf16.last_train_loss == Approx(f32.last_train_loss).epsilon(0.03));
+  CHECK(bf16.last_train_loss != f32.last_train_loss);  // the matmuls did run in bf16
+  const auto ckpt = formats::read_checkpoint(*formats::latest_checkpoint(dir / "bf16"));
+  for (const auto& [name, arr] : ckpt.params) {
+    INFO(name);
+    CHECK(arr.dtype == formats::ArrayType::f32);
+  }
+  for (const auto& [name, arr] : ckpt.optim) CHECK(name.rfind("loss_scale.", 0) != 0);  // no scaler for bf16
+  fs::remove_all(dir);
+}
+
+TEST_CASE("train.amp=fp16 scales the loss, saves the scaler and resumes bit-identically") {
+  const fs::path dir = scratch("amp_fp16");
+  make_dataset(dir);
+  std::ostringstream log;
+  const std::vector<std::string> fp16{"--train.amp=fp16"};
+  const auto a = train::Trainer::start(tiny_config(dir, "full", 12, fp16), log)->run();
+  CHECK(a.last_val_loss < 5.5);
+  const auto ckpt = formats::read_checkpoint(*formats::latest_checkpoint(dir / "full"));
+  REQUIRE(ckpt.optim.count("loss_scale.scale") == 1);
+  CHECK(ckpt.optim.at("loss_scale.scale").values<double>()[0] == 65536.0);  // no overflow at this size
+  REQUIRE(ckpt.optim.count("loss_scale.good_steps") == 1);
+  CHECK(ckpt.optim.at("loss_scale.good_steps").values<double>()[0] == 12.0);
+
+  auto first = train::Trainer::start(tiny_config(dir, "split", 12, fp16), log);
+  first->run(7);
+  first.reset();
+  const auto b = train::Trainer::resume(dir / "split", {}, log)->run();
+  const auto pa = final_params(dir / "full"), pb = final_params(dir / "split");
+  for (const auto& [name, arr] : pa) {
+    INFO(name);
+    CHECK(pb.at(name) == arr);
+  }
+  CHECK(b.last_train_loss == a.last_train_loss);
+  fs::remove_all(dir);
 }

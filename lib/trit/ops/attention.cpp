@@ -1,5 +1,7 @@
-// Causal attention with grouped-query heads, composed from primitives (matmul, mask, softmax)
-// so its gradient is exact by construction; a fused kernel can be checked against it.
+// Causal attention with grouped-query heads. On the CPU it is composed from primitives
+// (matmul, mask, softmax) so its gradient is exact by construction; on a CUDA device it runs
+// the fused kernels of backend/cuda/attention.h (online softmax forward saving the
+// log-sum-exp, recomputing backward), checked against the composed op.
 #include "trit/ops/attention.h"
 
 #include <cmath>
@@ -12,6 +14,11 @@
 #include "trit/ops/matmul.h"
 #include "trit/ops/softmax.h"
 #include "trit/ops/view.h"
+
+#if TRIT_HAVE_CUDA
+#include "trit/autograd/autocast.h"
+#include "trit/backend/cuda/attention.h"
+#endif
 
 namespace trit {
 namespace {
@@ -42,6 +49,82 @@ Tensor repeat_kv(const Tensor& x, int64_t group) {
   return reshape(expand(unsqueeze(x, 2), {B, Hkv, group, S, D}), {B, Hkv * group, S, D});
 }
 
+#if TRIT_HAVE_CUDA
+cuda::HeadStrides head_strides(const Tensor& t) { return {t.strides()[0], t.strides()[1], t.strides()[2]}; }
+
+// The kernels read the head dim as contiguous; other dims may have any stride.
+Tensor head_dim_contiguous(const Tensor& t) { return t.strides()[3] == 1 || t.size(3) <= 1 ? t : contiguous(t); }
+
+// q, k, v detached, head dim contiguous, all of one dtype and device.
+Tensor fused_attention_cuda(const Tensor& q_in, const Tensor& k_in, const Tensor& v_in, double scale) {
+  const Device dev = q_in.device();
+  TRIT_CHECK(k_in.device() == dev && v_in.device() == dev, "causal_attention: q on ", dev.str(), ", k on ",
+             k_in.device().str(), ", v on ", v_in.device().str());
+  TRIT_CHECK(k_in.dtype() == q_in.dtype() && v_in.dtype() == q_in.dtype(), "causal_attention: dtypes differ (q ",
+             dtype_name(q_in.dtype()), ", k ", dtype_name(k_in.dtype()), ", v ", dtype_name(v_in.dtype()), ")");
+  cuda::AttentionShape shape;
+  shape.B = q_in.size(0);
+  shape.H = q_in.size(1);
+  shape.T = q_in.size(2);
+  shape.D = q_in.size(3);
+  shape.Hkv = k_in.size(1);
+  shape.S = k_in.size(2);
+  shape.scale = float(scale);
+  shape.dtype = q_in.dtype();
+  cuda::check_attention_shape(shape);
+
+  const Tensor q = head_dim_contiguous(q_in.detach()), k = head_dim_contiguous(k_in.detach()),
+               v = head_dim_contiguous(v_in.detach());
+  const cuda::AttentionInputs in{q.raw_data(), k.raw_data(), v.raw_data(), head_strides(q), head_strides(k), head_strides(v)};
+  Tensor out = Tensor::empty(q.shape(), q.dtype(), dev);
+  Tensor lse = Tensor::empty({shape.B, shape.H, shape.T}, DType::f32, dev);
+  cuda::attention_forward(shape, in, out.raw_data(), head_strides(out), lse.data<float>(), dev.index);
+
+  if (needs_grad({q_in, k_in, v_in})) {
+    // out.detach(): the node must not own the tensor it is attached to (a reference cycle).
+    record("causal_attention", out, {q_in, k_in, v_in},
+           [shape, sq = SavedTensor(q, "causal_attention"), sk = SavedTensor(k, "causal_attention"),
+            sv = SavedTensor(v, "causal_attention"), so = SavedTensor(out.detach(), "causal_attention"),
+            sl = SavedTensor(lse, "causal_attention")](const Tensor& g_in) {
+             const Tensor &q = sq.get(), &k = sk.get(), &v = sv.get(), &o = so.get();
+             const Device dev = q.device();
+             const Tensor g = head_dim_contiguous(g_in.dtype() == shape.dtype ? g_in : g_in.to(shape.dtype));
+             Tensor dq = Tensor::empty(q.shape(), shape.dtype, dev);
+             Tensor dk = Tensor::empty(k.shape(), shape.dtype, dev);
+             Tensor dv = Tensor::empty(v.shape(), shape.dtype, dev);
+             Tensor delta = Tensor::empty({shape.B, shape.H, shape.T}, DType::f32, dev);
+             const cuda::AttentionInputs in{q.raw_data(), k.raw_data(), v.raw_data(),
+                                            head_strides(q), head_strides(k), head_strides(v)};
+             cuda::AttentionGrads gr;
+             gr.o = o.raw_data();
+             gr.o_st = head_strides(o);
+             gr.dout = g.raw_data();
+             gr.dout_st = head_strides(g);
+             gr.lse = sl.get().data<float>();
+             gr.delta = delta.data<float>();
+             gr.dq = dq.raw_data();
+             gr.dq_st = head_strides(dq);
+             gr.dk = dk.raw_data();
+             gr.dk_st = head_strides(dk);
+             gr.dv = dv.raw_data();
+             gr.dv_st = head_strides(dv);
+             cuda::attention_backward(shape, in, gr, dev.index);
+             return std::vector<Tensor>{dq, dk, dv};
+           });
+  }
+  return out;
+}
+
+// Under a bf16 autocast the fused kernel runs on bf16 copies of float32 inputs and its result
+// comes back as float32 (the casts carry the gradients between the two types).
+Tensor causal_attention_cuda(const Tensor& q, const Tensor& k, const Tensor& v, double scale) {
+  if (const auto dt = autocast_compute_dtype({q, k, v}); dt && *dt == DType::bf16) {
+    return to_dtype(fused_attention_cuda(to_dtype(q, *dt), to_dtype(k, *dt), to_dtype(v, *dt), scale), DType::f32);
+  }
+  return fused_attention_cuda(q, k, v, scale);
+}
+#endif
+
 }  // namespace
 
 Tensor causal_mask(const Tensor& scores, int64_t offset) {
@@ -63,6 +146,13 @@ Tensor causal_attention(const Tensor& q, const Tensor& k, const Tensor& v, doubl
   TRIT_CHECK(Hkv > 0 && H % Hkv == 0, "causal_attention: ", H, " query heads are not a multiple of ", Hkv, " kv heads");
   TRIT_CHECK(S >= T, "causal_attention: fewer keys (", S, ") than queries (", T, ")");
   if (scale == 0.0) scale = 1.0 / std::sqrt(double(D));
+  if (q.device().is_cuda()) {
+#if TRIT_HAVE_CUDA
+    return causal_attention_cuda(q, k, v, scale);
+#else
+    fail("causal_attention: tensors on ", q.device().str(), " but this build has no CUDA backend");
+#endif
+  }
   const Tensor kr = repeat_kv(k, H / Hkv), vr = repeat_kv(v, H / Hkv);
   Tensor scores = matmul(q, transpose(kr, -1, -2)) * scale;
   Tensor p = softmax(causal_mask(scores, S - T), -1);

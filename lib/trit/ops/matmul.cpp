@@ -3,6 +3,7 @@
 // Backward: dA = dC @ B^T, dB = A^T @ dC, each summed over the batch dims it was broadcast on.
 #include "trit/ops/matmul.h"
 
+#include "trit/autograd/autocast.h"
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/gemm.h"
 #include "trit/backend/lt_gemm_plan.h"
@@ -30,6 +31,13 @@ Tensor matmul_forward(const Tensor& a_in, const Tensor& b_in) {
              dtype_name(b_in.dtype()), ")");
   const int64_t M = a_in.size(-2), K = a_in.size(-1), N = b_in.size(-1);
   TRIT_CHECK(b_in.size(-2) == K, "matmul: inner dims differ: ", shape_str(a_in.shape()), " @ ", shape_str(b_in.shape()));
+  if (a_in.device().is_cpu() && (a_in.dtype() == DType::bf16 || a_in.dtype() == DType::f16)) {
+    // The CPU has no 16-bit GEMM: the 16-bit values are exact in float32, their products are
+    // summed in float32 (as tensor cores do) and the result is rounded once.
+    NoGradGuard no_grad;
+    return to_dtype(matmul_forward(to_dtype(a_in.detach(), DType::f32), to_dtype(b_in.detach(), DType::f32)),
+                    a_in.dtype());
+  }
   const Shape a_batch(a_in.shape().begin(), a_in.shape().end() - 2);
   const Shape b_batch(b_in.shape().begin(), b_in.shape().end() - 2);
   const Shape batch = broadcast_shapes(a_batch, b_batch, "matmul");
@@ -82,9 +90,21 @@ Tensor matmul_forward(const Tensor& a_in, const Tensor& b_in) {
   return out;
 }
 
+// Sums a gradient over the batch dims its operand was broadcast on. 16-bit gradients are
+// summed in float32 and rounded once (reductions have no 16-bit kernels, and float32
+// accumulation is what they should get anyway).
+Tensor sum_grad_to_shape(const Tensor& g, const Shape& shape) {
+  if (g.shape() == shape) return g;
+  if (g.dtype() == DType::bf16 || g.dtype() == DType::f16)
+    return to_dtype(sum_to_shape(to_dtype(g, DType::f32), shape), g.dtype());
+  return sum_to_shape(g, shape);
+}
+
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
+  // Autocast (autograd/autocast.h): multiply 16-bit copies, hand back float32.
+  if (const auto dt = autocast_compute_dtype({a, b})) return to_dtype(matmul(to_dtype(a, *dt), to_dtype(b, *dt)), DType::f32);
   Tensor out = matmul_forward(a, b);
   if (needs_grad({a, b})) {
     const bool ga = a.requires_grad(), gb = b.requires_grad();
@@ -92,8 +112,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
            [sa = SavedTensor(gb ? a : Tensor(), "matmul"), sb = SavedTensor(ga ? b : Tensor(), "matmul"),
             shape_a = a.shape(), shape_b = b.shape()](const Tensor& g) {
       Tensor da, db;
-      if (sb.get().defined()) da = sum_to_shape(matmul_forward(g, transpose(sb.get(), -1, -2)), shape_a);
-      if (sa.get().defined()) db = sum_to_shape(matmul_forward(transpose(sa.get(), -1, -2), g), shape_b);
+      if (sb.get().defined()) da = sum_grad_to_shape(matmul_forward(g, transpose(sb.get(), -1, -2)), shape_a);
+      if (sa.get().defined()) db = sum_grad_to_shape(matmul_forward(transpose(sa.get(), -1, -2), g), shape_b);
       return std::vector<Tensor>{da, db};
     });
   }

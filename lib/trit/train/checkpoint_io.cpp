@@ -101,6 +101,7 @@ formats::Checkpoint make_checkpoint(const nlohmann::json& run_config, const mode
     c.params[name] = NamedArray::from<float>({f.data<float>(), size_t(f.numel())}, shape_of(f));
   }
   for (const auto& [name, t] : optimizer.state_dict()) c.optim[name] = to_array(t);
+  for (const auto& [name, t] : progress.loss_scale) c.optim[name] = to_array(t);
   c.rng["dropout.seed"] = scalar<uint64_t>(progress.dropout_rng.seed());
   c.rng["dropout.offset"] = scalar<uint64_t>(progress.dropout_rng.offset());
   c.data["sampler.seed"] = scalar<uint64_t>(progress.sampler.seed);
@@ -127,7 +128,12 @@ void restore_checkpoint(const formats::Checkpoint& ckpt, models::LanguageModel& 
                         TrainProgress& progress, const std::string& where) {
   load_params(ckpt, model, where);
   optim::OptimizerState state;
-  for (const auto& [name, a] : ckpt.optim) state[name] = to_tensor(a, where + ": optim/" + name);
+  progress.loss_scale.clear();
+  for (const auto& [name, a] : ckpt.optim) {
+    Tensor t = to_tensor(a, where + ": optim/" + name);
+    if (name.rfind("loss_scale.", 0) == 0) progress.loss_scale[name] = t;  // the fp16 loss scaler's
+    else state[name] = t;
+  }
   try {
     optimizer.load_state_dict(state);
   } catch (const Error& e) {

@@ -17,6 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <string>
+
 #include "trit/core/rng.h"
 #include "trit/data/sampler.h"
 #include "trit/data/tokenizer.h"
@@ -31,6 +34,9 @@ struct TrainProgress {
   int64_t tokens = 0;  // training tokens consumed
   Generator dropout_rng;
   data::SamplerState sampler;
+  // The fp16 loss scaler's state_dict() ("loss_scale.*" keys, stored in the checkpoint's optim
+  // group next to the optimizer's); empty without train.amp=fp16.
+  std::map<std::string, Tensor> loss_scale;
 };
 
 formats::Checkpoint make_checkpoint(const nlohmann::json& run_config, const models::LanguageModel& model,

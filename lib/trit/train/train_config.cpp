@@ -45,6 +45,9 @@ const config::Schema& train_schema() {
     s.add_int("train.max_steps", 1000, "optimizer steps of the run").min(1);
     s.add_float("train.max_minutes", 0, "stop (with a checkpoint) after this much training time; 0: no limit").min(0);
     s.add_int("train.log_interval", 10, "steps between plain progress lines").min(1);
+    s.add_enum("train.amp", "none", {"none", "bf16", "fp16"},
+               "mixed precision: matmuls and attention of the forward in bf16 or fp16 (fp16 with dynamic loss scaling); "
+               "norms, softmax, losses, master weights and optimizer state stay float32");
 
     s.add_enum("optim.name", "adamw", {"adamw", "sgd"}, "optimizer");
     s.add_float("optim.lr", 1.5e-3, "peak learning rate").min(0);

@@ -7,10 +7,12 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <optional>
 #include <iostream>
 #include <ostream>
 #include <sstream>
 
+#include "trit/autograd/autocast.h"
 #include "trit/core/blas_kernels.h"
 #include "trit/core/parallel.h"
 #include "trit/data/dataset_file.h"
@@ -20,6 +22,7 @@
 #include "trit/ops/ops.h"
 #include "trit/optim/adamw.h"
 #include "trit/optim/clip.h"
+#include "trit/optim/loss_scale.h"
 #include "trit/optim/schedule.h"
 #include "trit/optim/sgd.h"
 #include "trit/telemetry/progress.h"
@@ -103,6 +106,9 @@ struct Trainer::Impl {
   std::unique_ptr<telemetry::RunMetrics> metrics;
   TrainProgress progress;
   int64_t B = 0, T = 0, accum = 1, max_steps = 0;
+  // train.amp: the forward's autocast type (none: no autocast) and, for fp16, the loss scaler.
+  std::optional<DType> amp;
+  std::optional<optim::DynamicLossScaler> scaler;
   double val_bytes_per_token = 1;
 
   Impl(config::Config c, std::ostream& o) : config(std::move(c)), out(o) {}
@@ -123,6 +129,12 @@ struct Trainer::Impl {
     T = config.get_int("train.seq_len");
     accum = config.get_int("train.grad_accum");
     max_steps = config.get_int("train.max_steps");
+    const std::string amp_name = config.get_string("train.amp");
+    if (amp_name == "bf16") amp = DType::bf16;
+    if (amp_name == "fp16") {
+      amp = DType::f16;
+      scaler.emplace();  // float16 gradients underflow without it; bf16 has float32's range
+    }
     TRIT_CHECK(train_tokens->size() > T + 1, data_path, ": the train split has ", train_tokens->size(),
                " tokens, too few for train.seq_len ", T);
 
@@ -157,6 +169,7 @@ struct Trainer::Impl {
     progress.dropout_rng = Generator(seed ^ 0x5851f42d4c957f2dull);
     progress.sampler = {seed, 0};
     if (ckpt) restore_checkpoint(*ckpt, *model, *optimizer, progress, run_dir.string());
+    if (scaler && !progress.loss_scale.empty()) scaler->load_state_dict(progress.loss_scale);
     sampler = std::make_unique<data::BatchSampler>(*train_tokens, B, T, progress.sampler);
 
     telemetry::RunMetricsOptions mo;
@@ -179,6 +192,7 @@ struct Trainer::Impl {
 
   std::filesystem::path save_checkpoint() {
     progress.sampler = sampler->state();
+    if (scaler) progress.loss_scale = scaler->state_dict();
     const auto ckpt = make_checkpoint(config.to_json(), *model, *optimizer, progress, dataset->tokenizer_spec());
     const auto path = formats::write_checkpoint_atomically(run_dir, ckpt);
     prune_checkpoints();
@@ -255,17 +269,29 @@ struct Trainer::Impl {
       for (int64_t micro = 0; micro < accum; ++micro) {
         sampler->next(windows);
         data::split_windows(windows, T, in, tg);
-        const Tensor logits = model->forward(Tensor::from_vector(in, {B, T}));
-        Tensor loss = cross_entropy(logits.reshape({B * T, logits.size(-1)}), Tensor::from_vector(tg, {B * T}));
-        loss_sum += loss.item();
-        const Tensor aux = model->aux_loss();
-        if (aux.defined()) loss = loss + aux;
-        (accum > 1 ? loss * (1.0 / double(accum)) : loss).backward();
+        Tensor loss;
+        {
+          // Autocast covers the forward only; backward replays the recorded casts.
+          std::optional<AutocastGuard> autocast;
+          if (amp) autocast.emplace(*amp);
+          const Tensor logits = model->forward(Tensor::from_vector(in, {B, T}));
+          loss = cross_entropy(logits.reshape({B * T, logits.size(-1)}), Tensor::from_vector(tg, {B * T}));
+          loss_sum += loss.item();
+          const Tensor aux = model->aux_loss();
+          if (aux.defined()) loss = loss + aux;
+        }
+        if (accum > 1) loss = loss * (1.0 / double(accum));
+        (scaler ? scaler->scale(loss) : loss).backward();
       }
       const double loss = loss_sum / double(accum);
-      const double norm = clip > 0 ? optim::clip_grad_norm(optimizer->params(), clip).norm
-                                   : optim::grad_norm(optimizer->params());
-      optimizer->step();
+      // fp16: gradients are divided back by the loss scale; a step with inf/nan ones is skipped
+      // (the scale shrinks and the next step tries again).
+      const bool finite = scaler ? scaler->unscale(optimizer->params()) : true;
+      const double norm = !finite ? std::numeric_limits<double>::infinity()
+                          : clip > 0 ? optim::clip_grad_norm(optimizer->params(), clip).norm
+                                     : optim::grad_norm(optimizer->params());
+      if (finite) optimizer->step();
+      if (scaler) scaler->update();
       progress.step += 1;
       progress.tokens += B * T * accum;
       checkpoint_fresh = false;
@@ -275,6 +301,7 @@ struct Trainer::Impl {
       telemetry::MetricsRecord rec(progress.step, wall_time(), "train");
       rec.add("loss", loss).add("lr", optimizer->lr()).add("grad_norm", norm).add_int("tokens", progress.tokens);
       rec.add("tokens_per_s", tok_s).add("step_ms", step_s * 1e3);
+      if (scaler) rec.add("loss_scale", scaler->scale());
       if (progress.step % log_every == 0)
         for (const auto& [key, value] : model->train_stats()) rec.add(key, value);
       metrics->write(rec);
