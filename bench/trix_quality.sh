@@ -1,30 +1,43 @@
 #!/usr/bin/env bash
-# TriX quality at equal active compute per token (bench/RESULTS.md, "TriX"): the same small
-# BitNet model (d_model 128, 2 layers) trained for the same steps on tinyshakespeare bytes
-# with (1) the dense BitNet FFN of width 64, (2) TriX with 16 and 64 tiles of width 64 under
-# each router. Every token runs a 64-wide FFN in all runs. Prints the final val loss.
+# TriX quality at equal active compute per token (bench/RESULTS.md, "TriX"): one small BitNet
+# model (d_model 128, 2 layers, 4 heads) trained for the same steps on the same data with
+# (1) the dense BitNet FFN of width 64 and (2) TriX with 16 and 64 tiles of width 64 under each
+# router. Every token runs a 64-wide FFN in every run. Two runs at a time, one thread each.
+# Prints the final val loss, the largest tile share over the mean in the second half of the
+# run, and the dead tiles at the end.
 #   bench/trix_quality.sh BUILD_DIR DATA.h5 OUT_DIR [STEPS]
+# DATA.h5: trit-data prepare --input tinystories_valid_sample.txt --tokenizer bpe:2048 --output DATA.h5
 set -euo pipefail
-build=$1; data=$2; out=$3; steps=${4:-300}
-common=(--data.path="$data" --run.dir="$out" --model.d_model=128 --model.n_layers=2 --model.n_heads=4
-        --model.n_kv_heads=4 --model.max_seq_len=128 --train.seq_len=128 --train.batch_size=16
-        --train.max_steps="$steps" --train.log_interval=50 --optim.lr=3e-3 --optim.min_lr=3e-4
-        --optim.warmup_steps=30 --eval.interval=0 --eval.batches=40 --checkpoint.interval=0 --run.seed=7)
-run() {
-  local name=$1; shift
-  "$build/bin/trit-train" "${common[@]}" --run.name="$name" "$@" > "$out/$name.log" 2>&1
-  local val
-  val=$(grep '"split":"val"' "$out/$name/metrics.jsonl" | tail -1 | sed 's/.*"loss":\([0-9.e+-]*\).*/\1/')
-  local share
-  share=$(grep '"route_max_share"' "$out/$name/metrics.jsonl" | tail -1 | sed 's/.*"route_max_share":\([0-9.e+-]*\).*/\1/' || true)
-  local ms
-  ms=$(grep '"split":"train"' "$out/$name/metrics.jsonl" | tail -1 | sed 's/.*"step_ms":\([0-9.e+-]*\).*/\1/')
-  printf '%-22s val_loss %s  max_share %s  step_ms %s\n' "$name" "$val" "${share:--}" "$ms"
-}
+build=$1; data=$2; out=$3; steps=${4:-1000}
 mkdir -p "$out"
-run dense_ffn64 --model.family=bitnet --model.d_ff=64
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+common=(--config trainer/configs/tinystories_trix_bpe.json --data.path="$data" --run.dir="$out"
+        --model.d_model=128 --model.n_layers=2 --model.d_tile=64 --train.max_steps="$steps"
+        --train.log_interval=25 --optim.warmup_steps=30 --eval.interval=0 --eval.batches=40
+        --checkpoint.interval=0)
+learned=(--model.router_prior=0 --model.router_lr_scale=1)  # the router as Switch has it
+runs=(
+  "dense_ffn64 --model.family=bitnet --model.d_ff=64"
+)
 for tiles in 16 64; do
-  for router in hash signature learned; do
-    run "trix${tiles}_${router}" --model.family=trix --model.n_tiles=$tiles --model.d_tile=64 --model.router=$router
-  done
+  runs+=("trix${tiles}_hash --model.n_tiles=$tiles --model.router=hash ${learned[*]}"
+         "trix${tiles}_signature --model.n_tiles=$tiles --model.router=signature ${learned[*]}"
+         "trix${tiles}_learned_plain --model.n_tiles=$tiles --model.router=learned_st ${learned[*]}"
+         "trix${tiles}_learned --model.n_tiles=$tiles --model.router=learned"
+         "trix${tiles}_learned_st --model.n_tiles=$tiles --model.router=learned_st")
 done
+one() {
+  local name=$1; shift
+  rm -rf "${out:?}/$name"
+  "$build/bin/trit-train" "${common[@]}" --run.name="$name" "$@" > "$out/$name.log" 2>&1
+  local m="$out/$name/metrics.jsonl"
+  local val share dead
+  val=$(grep '"split":"val"' "$m" | tail -1 | sed 's/.*"loss":\([0-9.e+-]*\).*/\1/')
+  share=$(grep '"route_max_share"' "$m" | sed 's/.*"route_max_share":\([0-9.e+-]*\).*/\1/' |
+          awk -v n="$(grep -c '"route_max_share"' "$m" || true)" 'NR > n / 2 && $1 > mx { mx = $1 } END { printf "%.1f", mx }')
+  dead=$(grep '"route_dead_tiles"' "$m" | tail -1 | sed 's/.*"route_dead_tiles":\([0-9.e+-]*\).*/\1/' || true)
+  printf '%-26s val_loss %.4f  max_share(2nd half) %s  dead %s\n' "$name" "$val" "${share:--}" "${dead:--}"
+}
+export -f one; export build out; export common_str="${common[*]}"
+for r in "${runs[@]}"; do echo "$r"; done |
+  xargs -P 2 -I{} bash -c 'common=($common_str); one {}' | sort

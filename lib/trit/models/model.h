@@ -28,12 +28,16 @@ struct ModelConfig {
   std::string ffn = "swiglu";  // swiglu | relu2_glu
   bool tie_embeddings = true;
   double init_std = 0.02;
-  // trix: sparse FFN of n_tiles tiles of width d_tile, router signature | learned | hash,
-  // weight of the load-balancing loss (0: off).
+  // trix: sparse FFN of n_tiles tiles of width d_tile, router signature | learned | learned_st
+  // | hash, weight of the load-balancing loss (0: off), and for the learned routers the start
+  // value of the per-token routing bias on each token's hash tile (0: no per-token bias) and
+  // the router weights' learning-rate factor (trit/nn/tile_router.h).
   int64_t n_tiles = 16;
   int64_t d_tile = 64;
   std::string router = "signature";
   double aux_loss_weight = 0.01;
+  double router_prior = 0.0;
+  double router_lr_scale = 1.0;
   // byte_spectral (models/byte_spectral.h)
   int64_t spectral_window = 16;            // bytes in the DFT window of the spectral embedding
   std::string spectral_features = "both";  // magnitude | phase | both

@@ -27,6 +27,9 @@ TrixBlock::TrixBlock(const ModelConfig& c, int64_t layer, Generator& gen) {
   fc.init_std = c.init_std;
   fc.out_init_std = out_std;
   fc.aux_loss_weight = c.aux_loss_weight;
+  fc.vocab_size = c.vocab_size;
+  fc.router_prior = c.router_prior;
+  fc.router_lr_scale = c.router_lr_scale;
   ffn = register_module("ffn", std::make_shared<nn::TileFfn>(fc, gen));
 }
 

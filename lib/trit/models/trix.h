@@ -3,7 +3,8 @@
 // of n_tiles ternary SwiGLU tiles of width d_tile, one tile per token (trit/nn/tile_ffn.h):
 //   h = x + Wo(subnorm_a(Attn(...)));  out = h + TileFfn(n2(h), token ids)
 // Parameters: tok_emb.weight, layers.<i>.{attn_norm, attn.{q,k,v,o,sub_norm}, ffn_norm,
-// ffn.tiles.<e>.{gate,up,down,sub_norm}, ffn.router (learned router)}.weight, norm.weight.
+// ffn.tiles.<e>.{gate,up,down,sub_norm}, ffn.router (learned router)}.weight, layers.<i>.ffn.router_prior
+// (learned router with router_prior > 0), norm.weight.
 // The head is tied to the token embedding (untied: head.weight).
 #include <memory>
 #include <string>

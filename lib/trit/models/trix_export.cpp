@@ -128,7 +128,13 @@ void write_trix_gguf(const Trix& model, const std::filesystem::path& path, const
       add_f32(out, p + "ffn_down_exps.scale", down_s, {E});
     }
     add_f32(out, p + "ffn_sub_norm_exps.weight", sub, {F, E});
-    if (b.ffn->router) add_f32(out, p + "ffn_gate_inp.weight", floats(b.ffn->router->weight), {C, E});
+    if (b.ffn->router) {
+      auto wr = floats(b.ffn->router->weight);
+      for (float& w : wr) w = float(double(w) * c.router_lr_scale);  // the runtime's logits are x Wr^T
+      add_f32(out, p + "ffn_gate_inp.weight", wr, {C, E});
+    }
+    if (b.ffn->router_prior.defined())
+      add_f32(out, p + "ffn_gate_tok.weight", floats(b.ffn->router_prior), {E, c.vocab_size});
   }
   out.write(path);
 }

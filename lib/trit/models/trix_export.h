@@ -9,6 +9,7 @@
 //   blk.N.ffn_down_exps.weight                              ne [d_tile, n_embd, n_tiles]
 //   blk.N.ffn_sub_norm_exps.weight (F32)                    ne [d_tile, n_tiles]
 //   blk.N.ffn_gate_inp.weight (F32, learned router only)    ne [n_embd, n_tiles]
+//   blk.N.ffn_gate_tok.weight (F32, router prior only)      ne [n_tiles, n_vocab]
 // Ternary weights are written in the type asked for: f32, f16, bf16 with the absmean scale
 // folded in (values -s, 0, +s, per tile for the stacked tensors); tq1_0, tq2_0 as codes (block
 // d = 1, or 0 for an all-zero block) plus the exact f32 multiplier s in `<name>.scale`: [1]

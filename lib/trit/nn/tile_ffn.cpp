@@ -26,8 +26,13 @@ TileFfn::TileFfn(const TileFfnConfig& c, Generator& gen) : config_(c) {
     rc.in = c.d_model;
     rc.out = c.n_tiles;
     rc.bias = false;
-    rc.init_std = c.init_std;
+    TRIT_CHECK(c.router_lr_scale > 0, "TileFfn: router_lr_scale must be positive, got ", c.router_lr_scale);
+    rc.init_std = c.init_std / c.router_lr_scale;  // the start logits do not depend on the scale
     router = register_module("router", std::make_shared<Linear>(rc, gen));
+    if (c.router_prior > 0) {
+      TRIT_CHECK(c.vocab_size > 0, "TileFfn: router_prior needs vocab_size, got ", c.vocab_size);
+      router_prior = register_parameter("router_prior", token_prior_init(c.vocab_size, c.n_tiles, c.layer, c.router_prior));
+    }
   }
 }
 
@@ -57,7 +62,14 @@ std::vector<int32_t> TileFfn::route(const Tensor& x2d, const Tensor& ids, Tensor
     }
     case RouterKind::learned:
     case RouterKind::learned_st: {
-      const Tensor p = softmax(router->forward(x2d), -1);  // [N, E]
+      Tensor logits = router->forward(x2d);  // [N, E]
+      if (config_.router_lr_scale != 1.0) logits = logits * config_.router_lr_scale;
+      if (router_prior.defined()) {
+        TRIT_CHECK(ids.defined() && ids.numel() == N && ids.dtype() == DType::i32,
+                   "TriX router prior: needs the i32 token ids of the ", N, " rows");
+        logits = logits + embedding(router_prior, ids.reshape({N}));
+      }
+      const Tensor p = softmax(logits, -1);
       const std::vector<int32_t> tile = argmax_rows(p.detach());
       if (gate_scale) {
         const Tensor kept = gather(p, 1, Tensor::from_vector(tile, {N, 1})).reshape({N});

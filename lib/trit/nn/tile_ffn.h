@@ -3,7 +3,8 @@
 // sub-norm, down), and a top-1 router (trit/nn/tile_router.h) that sends each token to one
 // tile. Only the chosen tile runs for a token (grouped execution, trit/ops/grouped_ffn.h).
 // x [..., C] -> [..., C]; the hash router also needs the token ids [...] of x's rows.
-// Children: tiles.<e>.{gate,up,down,sub_norm}.weight, router.weight (learned router only).
+// Children: tiles.<e>.{gate,up,down,sub_norm}.weight, router.weight (learned router only), and
+// router_prior [vocab, E] (learned router with router_prior > 0).
 // After each forward the module keeps the routing counts of that batch and, in grad mode
 // with a router that can learn from it, the load-balancing loss (times its weight).
 #include <memory>
@@ -28,12 +29,16 @@ struct TileFfnConfig {
   double init_std = 0.02;
   double out_init_std = 0.02;
   double aux_loss_weight = 0.01;
+  int64_t vocab_size = 0;     // rows of router_prior
+  double router_prior = 0.0;     // learned routers: start value of each token's hash-tile bias (0: none)
+  double router_lr_scale = 1.0;  // learned routers: logits = s * x Wr^T with Wr ~ N(0, (init_std/s)^2)
 };
 
 class TileFfn : public Module {
  public:
   TileFfn(const TileFfnConfig& config, Generator& gen);
-  // ids: i32 of x's leading shape; needed by the hash router only (may be undefined otherwise).
+  // ids: i32 of x's leading shape; needed by the hash router and the router prior (may be
+  // undefined otherwise).
   Tensor forward(const Tensor& x, const Tensor& ids) const;
   // The tile each row of x [N, C] goes to, and the gate scale [N] (learned router) or undefined.
   std::vector<int32_t> route(const Tensor& x2d, const Tensor& ids, Tensor* gate_scale, Tensor* probs) const;
@@ -44,6 +49,7 @@ class TileFfn : public Module {
 
   std::shared_ptr<ModuleList<GluFfn>> tiles;
   std::shared_ptr<Linear> router;  // learned router only
+  Tensor router_prior;             // [vocab, E] per-token routing bias; undefined when off
 
   template <typename M>
   std::shared_ptr<M> add_child(const std::string& name, std::shared_ptr<M> m) { return register_module(name, m); }

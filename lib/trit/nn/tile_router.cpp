@@ -68,6 +68,14 @@ int32_t hash_tile(int64_t token, int64_t layer, int64_t n_tiles) {
   return int32_t(z % uint64_t(n_tiles));
 }
 
+Tensor token_prior_init(int64_t vocab, int64_t n_tiles, int64_t layer, double prior) {
+  TRIT_CHECK(vocab > 0 && n_tiles > 0, "token_prior_init: vocab (", vocab, ") and n_tiles (", n_tiles,
+             ") must be positive");
+  std::vector<float> b(size_t(vocab * n_tiles), 0.0f);
+  for (int64_t v = 0; v < vocab; ++v) b[size_t(v * n_tiles + hash_tile(v, layer, n_tiles))] = float(prior);
+  return Tensor::from_vector(b, {vocab, n_tiles});
+}
+
 Tensor load_balance_loss(const Tensor& probs, const std::vector<int64_t>& counts) {
   TRIT_CHECK(probs.dim() == 2 && probs.size(1) == int64_t(counts.size()), "load_balance_loss: probs ",
              shape_str(probs.shape()), " for ", counts.size(), " tiles");

@@ -11,6 +11,17 @@
 //              the tile's output enters at full size from the first step, the router still
 //              gets the gradient of the kept probability (straight-through gate).
 //   hash:      tile = a fixed hash of (token id, layer) mod E; the baseline routers must beat.
+// Router prior (learned routers, optional): logits += B[token], B [vocab, E] a learned table
+// that starts at `prior` on each token's hash tile and 0 elsewhere. The residual stream of a
+// young model is nearly one direction shared by every token (over 97% of its energy in the
+// first ~100 steps on TinyStories), so a router reading only x sends every token to the same
+// tile; the prior gives each token a distinct starting tile, and router and prior then learn
+// to move tokens by context and load (docs/trix.md, "Routers").
+// Router learning-rate factor s (learned routers): logits = s * x Wr^T, Wr initialised with
+// std init_std / s. Adam's step does not depend on the gradient's scale, so each step moves the
+// logits s times as far as it would at s = 1, from the same start: the router learns s times
+// slower than the tiles without an optimizer parameter group of its own. The export folds s
+// into the router weights.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,6 +42,9 @@ std::vector<int32_t> argmax_rows(const Tensor& scores);
 
 // splitmix64 of (token, layer), reduced mod n_tiles: deterministic on every platform.
 int32_t hash_tile(int64_t token, int64_t layer, int64_t n_tiles);
+
+// The start value of the router prior: [vocab, E], `prior` at (v, hash_tile(v, layer, E)).
+Tensor token_prior_init(int64_t vocab, int64_t n_tiles, int64_t layer, double prior);
 
 // Switch Transformer's load-balancing loss: E * sum_e f_e * P_e, f_e the fraction of tokens
 // routed to e (a constant), P_e the mean over tokens of probs[:, e] ([N, E], differentiable).

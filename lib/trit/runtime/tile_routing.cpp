@@ -123,6 +123,13 @@ TileRouter load_tile_router(const formats::GgufReader& reader, nn::RouterKind ki
     case nn::RouterKind::learned_st:
       weights = read_float_tensor(reader, "blk." + std::to_string(layer) + ".ffn_gate_inp.weight",
                                   {int64_t(d_model), int64_t(n_tiles)});
+      if (const auto* info = reader.find_tensor("blk." + std::to_string(layer) + ".ffn_gate_tok.weight")) {
+        TRIT_CHECK(info->shape.size() == 2 && info->shape[0] == int64_t(n_tiles) && info->shape[1] > 0,
+                   reader.path().string(), ": tensor '", info->name, "' must be [", n_tiles, ", n_vocab]");
+        TileRouter r = make_tile_router(kind, n_tiles, d_model, layer, std::move(weights));
+        r.token_prior = read_float_tensor(reader, info->name, {int64_t(n_tiles), info->shape[1]});
+        return r;
+      }
       break;
     case nn::RouterKind::hash:
       break;
@@ -146,6 +153,13 @@ void route_tokens(const TileRouter& r, const float* u, size_t n, size_t u_stride
       router_scores(r, u, n, u_stride, scores, pool);
       for (size_t t = 0; t < n; ++t) {
         float* p = scores + t * E;
+        if (!r.token_prior.empty()) {
+          const size_t vocab = r.token_prior.size() / E;
+          TRIT_CHECK(tokens[t] >= 0 && size_t(tokens[t]) < vocab, "route_tokens: token ", tokens[t],
+                     " is outside the router prior's vocabulary of ", vocab);
+          const float* b = r.token_prior.data() + size_t(tokens[t]) * E;
+          for (size_t e = 0; e < E; ++e) p[e] += b[e];
+        }
         softmax_row(p, E);
         tile[t] = argmax(p, E);
         gate[t] = r.kind == nn::RouterKind::learned ? p[tile[t]] : 1.0f;

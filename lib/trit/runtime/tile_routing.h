@@ -7,6 +7,8 @@
 //   learned     p = softmax(u Wr^T) (Wr = blk.N.ffn_gate_inp.weight, float); tile = argmax p;
 //               gate p[tile] (the training side's softmax: float fast_exp, sum in double).
 //   learned_st  as learned, gate 1.
+//   (learned and learned_st add the router prior's row of the token, blk.N.ffn_gate_tok.weight,
+//   to the logits before the softmax when the file has it.)
 //   hash        tile = nn::hash_tile(token id, layer, E); gate 1.
 // u is the layer's ffn_norm output in float32 (the router sees it unquantized, as in training).
 // A new router kind is a case in load_tile_router (what it reads from the file) and one in
@@ -29,6 +31,7 @@ struct TileRouter {
   int64_t layer = 0;             // mixed into the hash router's hash
   std::vector<float> weights;    // [n_tiles, d_model]: signatures or router weights; empty for hash
   std::vector<float> weights_t;  // the same, [d_model, n_tiles] (the few-rows path)
+  std::vector<float> token_prior;  // [vocab, n_tiles] added to learned logits; empty when none
 };
 
 // A router from its parts; weights [n_tiles, d_model] (empty for a router that has none).
@@ -43,7 +46,7 @@ TileRouter load_tile_router(const formats::GgufReader& reader, nn::RouterKind ki
                             size_t d_model, std::span<const TernaryWeightsView> up);
 
 // For n rows of u (row stride u_stride): tile[t] in [0, n_tiles) and gate[t]. tokens: the
-// rows' token ids (read by the hash router only). scores: scratch of n * n_tiles floats.
+// rows' token ids (read by the hash router and the router prior). scores: scratch of n * n_tiles floats.
 void route_tokens(const TileRouter& router, const float* u, size_t n, size_t u_stride, const int32_t* tokens,
                   int32_t* tile, float* gate, float* scores, ThreadPool* pool);
 

@@ -33,6 +33,12 @@ const config::Schema& train_schema() {
     s.add_int("model.d_tile", d.d_tile, "trix: hidden width of each tile").min(1);
     s.add_enum("model.router", d.router, {"signature", "learned", "learned_st", "hash"}, "trix: router choosing one tile per token");
     s.add_float("model.aux_loss_weight", d.aux_loss_weight, "trix: weight of the load-balancing loss (0: off)").min(0);
+    s.add_float("model.router_prior", d.router_prior,
+                "trix, learned routers: start value of the per-token routing bias on each token's hash tile (0: none)")
+        .min(0);
+    s.add_float("model.router_lr_scale", d.router_lr_scale,
+                "trix, learned routers: factor on the router's learning rate (logits = s * x Wr^T)")
+        .min(1e-6);
     s.add_int("model.spectral_window", d.spectral_window, "byte_spectral: bytes in the embedding's DFT window (even)").min(2);
     s.add_enum("model.spectral_features", d.spectral_features, {"magnitude", "phase", "both"}, "byte_spectral: DFT features");
     s.add_enum("model.embedding", d.embedding, {"spectral", "table", "both"}, "byte_spectral: input embedding");
@@ -93,6 +99,8 @@ models::ModelConfig model_config_from(const config::Config& c, int64_t dataset_v
   m.d_tile = c.get_int("model.d_tile");
   m.router = c.get_string("model.router");
   m.aux_loss_weight = c.get_float("model.aux_loss_weight");
+  m.router_prior = c.get_float("model.router_prior");
+  m.router_lr_scale = c.get_float("model.router_lr_scale");
   m.spectral_window = c.get_int("model.spectral_window");
   m.spectral_features = c.get_string("model.spectral_features");
   m.embedding = c.get_string("model.embedding");
