@@ -68,4 +68,12 @@ Device parse_device(const std::string& name) {
   fail("bad device '", name, "' (expected cpu, cuda or cuda:N)");
 }
 
+void check_same_device(const char* op, std::initializer_list<Device> devices) {
+  if (devices.size() == 0) return;
+  const Device first = *devices.begin();
+  for (const Device& d : devices)
+    TRIT_CHECK(d == first, op, ": tensors on ", first.str(), " and ", d.str(),
+               "; move them to one device with to() first");
+}
+
 }  // namespace trit
