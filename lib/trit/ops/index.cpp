@@ -130,6 +130,8 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
 }
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
+  TRIT_CHECK(x.device().is_cpu() && index.device().is_cpu(), "gather: tensors on ", x.device().str(), " and ",
+             index.device().str(), ": gather has no CUDA kernel yet; run it on the CPU");
   const int64_t d = wrap_dim(dim, x.dim(), "gather");
   TRIT_CHECK(index.dim() == x.dim(), "gather: index rank ", index.dim(), " differs from input rank ", x.dim());
   for (int64_t i = 0; i < x.dim(); ++i)
