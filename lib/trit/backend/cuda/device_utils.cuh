@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "trit/backend/cuda/kernel_math.h"
 #include "trit/backend/cuda/strided_desc.h"
 
 namespace trit::cuda {
@@ -29,16 +30,6 @@ inline int row_threads(int64_t n) { return int(std::clamp<int64_t>((n + 31) / 32
 
 #define TRIT_GRID_STRIDE(i, n) \
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += int64_t(gridDim.x) * blockDim.x)
-
-template <int N>
-__device__ inline void strided_offsets(const StridedDesc<N>& d, int64_t i, int64_t (&off)[N]) {
-  for (int k = 0; k < N; ++k) off[k] = 0;
-  for (int dim = d.ndim - 1; dim >= 0; --dim) {
-    const int64_t c = i % d.shape[dim];
-    i /= d.shape[dim];
-    for (int k = 0; k < N; ++k) off[k] += c * d.strides[k][dim];
-  }
-}
 
 struct SumOp {
   template <typename T>

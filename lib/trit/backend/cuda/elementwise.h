@@ -5,12 +5,10 @@
 // device. The formulas are the CPU backend's (ops/unary.cpp, ops/binary.cpp). Plain C++.
 #include <cstdint>
 
+#include "trit/backend/cuda/kernel_math.h"  // BinaryOp, UnaryOp and their formulas
 #include "trit/core/tensor.h"
 
 namespace trit::cuda {
-
-enum class BinaryOp : uint8_t { add, sub, mul, div, pow, eq };
-enum class UnaryOp : uint8_t { neg, exp, log, sqrt, rsqrt, abs, tanh, sigmoid, relu, relu2, silu, gelu, clamp, pow };
 
 // Scalar parameters of a unary op: clamp's [lo, hi] in a and b, pow's exponent in a.
 struct UnaryParams {

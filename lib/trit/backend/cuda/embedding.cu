@@ -12,18 +12,12 @@ namespace {
 template <typename Word>
 __global__ void select_rows_kernel(const Word* x, const int32_t* index, Word* out, int64_t size, int64_t inner,
                                    int64_t n, int64_t total) {
-  TRIT_GRID_STRIDE(i, total) {
-    const int64_t c = i % inner, rj = i / inner, j = rj % n, o = rj / n;
-    out[i] = x[(o * size + index[j]) * inner + c];
-  }
+  TRIT_GRID_STRIDE(i, total) out[i] = x[select_source(i, index, size, inner, n)];
 }
 
 __global__ void scatter_rows_kernel(const float* g, const int32_t* index, float* out, int64_t size, int64_t inner,
                                     int64_t n, int64_t total) {
-  TRIT_GRID_STRIDE(i, total) {
-    const int64_t c = i % inner, rj = i / inner, j = rj % n, o = rj / n;
-    atomicAdd(out + (o * size + index[j]) * inner + c, g[i]);
-  }
+  TRIT_GRID_STRIDE(i, total) atomicAdd(out + select_source(i, index, size, inner, n), g[i]);
 }
 
 }  // namespace

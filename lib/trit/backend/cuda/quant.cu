@@ -25,13 +25,13 @@ __global__ void ternary_scale_kernel(const double* partial, int n_partial, int64
   s = block_reduce(s, SumOp{}, 0.0);
   if (threadIdx.x == 0) {
     const float mean = float(s / double(n > 1 ? n : 1));
-    *scale = 1.0f / fmaxf(mean, 1e-5f);
+    *scale = ternary_scale_from_mean(mean);
   }
 }
 
 __global__ void ternary_quant_kernel(const float* w, const float* scale, float* out, int64_t n) {
   const float s = *scale;
-  TRIT_GRID_STRIDE(i, n) out[i] = fminf(fmaxf(rintf(w[i] * s), -1.0f), 1.0f) / s;
+  TRIT_GRID_STRIDE(i, n) out[i] = ternary_quant(w[i], s);
 }
 
 // One block per row: sx = 127 / max(max|x|, 1e-5); writes the scale and/or the dequantized row.
@@ -41,10 +41,10 @@ __global__ void act_quant_kernel(const float* x, float* out, float* scales, int6
     float m = 0.0f;
     for (int64_t i = threadIdx.x; i < d; i += blockDim.x) m = fmaxf(m, fabsf(row[i]));
     m = block_reduce(m, MaxOp{}, 0.0f);
-    const float s = 127.0f / fmaxf(m, 1e-5f);
+    const float s = int8_scale_from_absmax(m);
     if (scales && threadIdx.x == 0) scales[r] = s;
     if (out)
-      for (int64_t i = threadIdx.x; i < d; i += blockDim.x) out[r * d + i] = fminf(fmaxf(rintf(row[i] * s), -128.0f), 127.0f) / s;
+      for (int64_t i = threadIdx.x; i < d; i += blockDim.x) out[r * d + i] = int8_quant(row[i], s);
   }
 }
 

@@ -12,10 +12,7 @@ namespace {
 __global__ void rope_table_kernel(float* cs, float* sn, int64_t t_len, int64_t half, int64_t d, int64_t pos0,
                                   double theta, double direction) {
   TRIT_GRID_STRIDE(k, t_len * half) {
-    const int64_t t = k / half, i = k % half;
-    const double angle = double(pos0 + t) * pow(theta, -2.0 * double(i) / double(d));
-    cs[k] = float(cos(angle));
-    sn[k] = float(direction * sin(angle));
+    rope_angle(pos0 + k / half, k % half, d, theta, direction, cs[k], sn[k]);
   }
 }
 
@@ -25,10 +22,7 @@ __global__ void rope_apply_kernel(const float* x, float* y, const float* cs, con
   const int64_t d = 2 * half;
   TRIT_GRID_STRIDE(k, rows * half) {
     const int64_t r = k / half, i = k % half, t = r % t_len;
-    const float c = cs[t * half + i], s = sn[t * half + i];
-    const float a = x[r * d + i], b = x[r * d + i + half];
-    y[r * d + i] = a * c - b * s;
-    y[r * d + i + half] = b * c + a * s;
+    rope_pair(x[r * d + i], x[r * d + i + half], cs[t * half + i], sn[t * half + i], y[r * d + i], y[r * d + i + half]);
   }
 }
 

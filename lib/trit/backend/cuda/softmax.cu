@@ -98,8 +98,7 @@ __global__ void cross_entropy_backward_kernel(const float* g, const float* x, co
     if (t == ignore_index) {
       dx[i] = 0.0f;
     } else {
-      const float p = float(exp(double(x[i]) - lse[r]) * scale);
-      dx[i] = j == t ? p - float(scale) : p;
+      dx[i] = cross_entropy_grad(x[i], lse[r], scale, j == t);
     }
   }
 }
