@@ -20,7 +20,16 @@ TEST_CASE("cuda sum and mean over dims, keepdim, strided input") {
   compare_with_cpu([](const In& a) { return sum(a[0], {0, 2}, true); }, {x});
   compare_with_cpu([](const In& a) { return mean(a[0], {1}); }, {x});
   compare_with_cpu([](const In& a) { return mean(a[0].transpose(0, 2), {0}); }, {x});
-  compare_with_cpu([](const In& a) { return sum(a[0], {0}); }, {random_f32({100003, 3}, 22)});
+}
+
+TEST_CASE("cuda reductions of few long rows (chunked): sum, mean, amax of a whole tensor or a column") {
+  TRIT_REQUIRE_GPU();
+  const Tensor long_cols = random_f32({100003, 3}, 22);
+  compare_with_cpu([](const In& a) { return sum(a[0], {0}); }, {long_cols});
+  compare_with_cpu([](const In& a) { return mean(a[0], {0}, true); }, {long_cols});
+  compare_with_cpu([](const In& a) { return amax(a[0], {0}); }, {long_cols});
+  compare_with_cpu([](const In& a) { return sum(a[0] * a[0]); }, {random_f32({3 * 1048576 + 7}, 24)});
+  compare_with_cpu([](const In& a) { return amax(a[0]); }, {random_f32({16384 * 2 + 1}, 25)});
 }
 
 TEST_CASE("cuda amax and max along a dim, with ties") {

@@ -1,5 +1,6 @@
 // Row reductions (see reduce.h): one block per row, grid-stride over rows, each thread
-// strides through its row and the block combines with warp shuffles.
+// strides through its row and the block combines with warp shuffles; few long rows are cut
+// into chunks first.
 #include "trit/backend/cuda/reduce.h"
 
 #include <climits>
@@ -26,6 +27,32 @@ __global__ void reduce_rows_kernel(ReduceOp op, const float* in, float* out, int
       s = block_reduce(s, SumOp{}, 0.0);
       if (threadIdx.x == 0) out[r] = float(op == ReduceOp::mean ? s / double(n) : s);
     }
+  }
+}
+
+// Few long rows (a whole-tensor sum, a gradient norm): one block per row would leave the device
+// idle, so each row is cut into chunks reduced by separate blocks (partial[row, chunk], in
+// double), then one block per row combines its chunks.
+constexpr int64_t kChunk = 16384;
+
+__global__ void reduce_chunks_kernel(ReduceOp op, const float* in, double* partial, int64_t n, int64_t n_chunks) {
+  const int64_t r = blockIdx.y, c = blockIdx.x;
+  const float* row = in + r * n;
+  const int64_t begin = c * kChunk, end = begin + kChunk < n ? begin + kChunk : n;
+  double v = op == ReduceOp::max ? -INFINITY : 0.0;
+  for (int64_t j = begin + threadIdx.x; j < end; j += blockDim.x) v = op == ReduceOp::max ? fmax(v, double(row[j])) : v + double(row[j]);
+  v = op == ReduceOp::max ? block_reduce(v, MaxOp{}, double(-INFINITY)) : block_reduce(v, SumOp{}, 0.0);
+  if (threadIdx.x == 0) partial[r * n_chunks + c] = v;
+}
+
+__global__ void combine_chunks_kernel(ReduceOp op, const double* partial, float* out, int64_t n_out, int64_t n_chunks,
+                                      int64_t n) {
+  for (int64_t r = blockIdx.x; r < n_out; r += gridDim.x) {
+    double v = op == ReduceOp::max ? -INFINITY : 0.0;
+    for (int64_t c = threadIdx.x; c < n_chunks; c += blockDim.x)
+      v = op == ReduceOp::max ? fmax(v, partial[r * n_chunks + c]) : v + partial[r * n_chunks + c];
+    v = op == ReduceOp::max ? block_reduce(v, MaxOp{}, double(-INFINITY)) : block_reduce(v, SumOp{}, 0.0);
+    if (threadIdx.x == 0) out[r] = float(op == ReduceOp::mean ? v / double(n) : v);
   }
 }
 
@@ -88,8 +115,18 @@ void reduce_rows(ReduceOp op, const Tensor& rows, int64_t n_out, int64_t n_reduc
   if (n_out == 0) return;
   const float* in = device_ptr<const float>(rows, DType::f32, "reduce");
   float* o = device_ptr<float>(out, DType::f32, "reduce");
-  reduce_rows_kernel<<<grid_for_rows(n_out), row_threads(n_reduce), 0, stream(rows.device().index)>>>(op, in, o, n_out,
-                                                                                                       n_reduce);
+  cudaStream_t s = stream(rows.device().index);
+  const int64_t n_chunks = (n_reduce + kChunk - 1) / kChunk;
+  if (n_out < 256 && n_chunks > 1 && n_out <= 65535) {
+    Tensor partial = Tensor::empty({n_out, n_chunks}, DType::f64, rows.device());
+    double* pp = device_ptr<double>(partial, DType::f64, "reduce");
+    reduce_chunks_kernel<<<dim3(unsigned(n_chunks), unsigned(n_out)), kRowThreads, 0, s>>>(op, in, pp, n_reduce, n_chunks);
+    TRIT_CUDA_CHECK_LAUNCH();
+    combine_chunks_kernel<<<grid_for_rows(n_out), row_threads(n_chunks), 0, s>>>(op, pp, o, n_out, n_chunks, n_reduce);
+    TRIT_CUDA_CHECK_LAUNCH();
+    return;
+  }
+  reduce_rows_kernel<<<grid_for_rows(n_out), row_threads(n_reduce), 0, s>>>(op, in, o, n_out, n_reduce);
   TRIT_CUDA_CHECK_LAUNCH();
 }
 
