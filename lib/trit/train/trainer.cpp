@@ -11,8 +11,8 @@
 #include <ostream>
 #include <sstream>
 
-#include "trit/core/accelerator.h"
 #include "trit/core/blas_kernels.h"
+#include "trit/core/accelerator.h"
 #include "trit/core/parallel.h"
 #include "trit/data/dataset_file.h"
 #include "trit/data/sampler.h"
