@@ -130,14 +130,26 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
 }
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
-  TRIT_CHECK(x.device().is_cpu() && index.device().is_cpu(), "gather: tensors on ", x.device().str(), " and ",
-             index.device().str(), ": gather has no CUDA kernel yet; run it on the CPU");
+  check_same_device("gather", {x.device(), index.device()});
   const int64_t d = wrap_dim(dim, x.dim(), "gather");
   TRIT_CHECK(index.dim() == x.dim(), "gather: index rank ", index.dim(), " differs from input rank ", x.dim());
   for (int64_t i = 0; i < x.dim(); ++i)
     TRIT_CHECK(i == d || index.size(i) <= x.size(i), "gather: index ", shape_str(index.shape()),
                " larger than input ", shape_str(x.shape()), " outside dim ", d);
   const Tensor idc = contiguous(index);
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) {
+    checked_ids(idc.to(Device::cpu()), x.size(d), "gather");
+    Tensor out = cuda::gather(contiguous(x.detach()), d, idc);
+    if (needs_grad({x})) {
+      record("gather", out, {x}, [idc, d, in_shape = x.shape()](const Tensor& g) {
+        check_same_device("gather", {g.device(), idc.device()});
+        return std::vector<Tensor>{cuda::gather_backward(contiguous(g), d, idc, in_shape)};
+      });
+    }
+    return out;
+  }
+#endif
   const int32_t* idx = checked_ids(idc, x.size(d), "gather");
   const Tensor xc = contiguous(x.detach());
   const Strides xs = xc.strides();

@@ -125,6 +125,27 @@ TEST_CASE("kernel math: the row gather's source offsets equal index_select") {
   for (int64_t i = 0; i < int64_t(want.size()); ++i) CHECK(xp[select_source(i, idx.data(), 5, 4, 4)] == want[size_t(i)]);
 }
 
+TEST_CASE("kernel math: gather offsets equal gather along every dim") {
+  const Tensor x = Tensor::arange(4 * 5 * 3, DType::f32).reshape({4, 5, 3});
+  const Strides xs = contiguous_strides(x.shape());
+  const float* xp = x.data<float>();
+  for (int dim = 0; dim < 3; ++dim) {
+    INFO("dim " << dim);
+    Shape ishape{3, 4, 2};
+    ishape[size_t(dim)] = 6;  // longer than x along dim: indices repeat
+    std::vector<int32_t> idx;
+    for (int64_t i = 0; i < numel(ishape); ++i) idx.push_back(int32_t((i * 7 + 1) % x.shape()[size_t(dim)]));
+    const auto want = gather(x, dim, Tensor::from_vector(idx, ishape)).to_vector<float>();
+    StridedDesc<1> d;
+    d.ndim = 3;
+    for (int k = 0; k < 3; ++k) {
+      d.shape[k] = ishape[size_t(k)];
+      d.strides[0][k] = xs[size_t(k)];
+    }
+    for (int64_t i = 0; i < numel(ishape); ++i) CHECK(xp[gather_offset(d, dim, idx.data(), i)] == want[size_t(i)]);
+  }
+}
+
 TEST_CASE("kernel math: quantizers equal the CPU's, including ties and the scale floors") {
   const Tensor w = test::random_f32({40, 33}, 7, 0.03);
   const auto wv = w.to_vector<float>(), want = weight_quant_ternary(w).to_vector<float>();

@@ -102,6 +102,19 @@ TRIT_HD inline int64_t select_source(int64_t i, const int32_t* index, int64_t si
   return (o * size + int64_t(index[j])) * inner + c;
 }
 
+// Gather along `dim` (and the max/gather backward scatter): for element i of a contiguous
+// tensor shaped like `d.shape` (the index's shape), the offset in a tensor with strides
+// d.strides[0] of the element whose coordinate along dim is index[i] and elsewhere i's own.
+TRIT_HD inline int64_t gather_offset(const StridedDesc<1>& d, int dim, const int32_t* index, int64_t i) {
+  int64_t rest = i, off = 0;
+  for (int k = d.ndim - 1; k >= 0; --k) {
+    const int64_t c = rest % d.shape[k];
+    rest /= d.shape[k];
+    off += (k == dim ? int64_t(index[i]) : c) * d.strides[0][k];
+  }
+  return off;
+}
+
 // The BitNet quantizers per element, given the scale (ops/quant.cpp): round half to even.
 TRIT_HD inline float ternary_quant(float w, float s) { return ::fminf(::fmaxf(::rintf(w * s), -1.0f), 1.0f) / s; }
 TRIT_HD inline float ternary_scale_from_mean(float mean) { return 1.0f / ::fmaxf(mean, 1e-5f); }

@@ -98,15 +98,8 @@ __global__ void argmax_rows_kernel(const float* in, float* values, int32_t* indi
 // keep: g's shape (dim `dim` of size 1), out_strides: the output's strides.
 __global__ void scatter_along_dim_kernel(const float* g, const int32_t* index, float* out, StridedDesc<1> keep,
                                          int dim, int64_t n) {
-  TRIT_GRID_STRIDE(i, n) {
-    int64_t rest = i, off = 0;
-    for (int k = keep.ndim - 1; k >= 0; --k) {
-      const int64_t c = rest % keep.shape[k];
-      rest /= keep.shape[k];
-      off += (k == dim ? int64_t(index[i]) : c) * keep.strides[0][k];
-    }
-    out[off] += g[i];
-  }
+  // One index per position of the kept dims: no two elements land on one output element.
+  TRIT_GRID_STRIDE(i, n) out[gather_offset(keep, dim, index, i)] += g[i];
 }
 
 }  // namespace
