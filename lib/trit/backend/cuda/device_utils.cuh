@@ -1,6 +1,7 @@
 #pragma once
-// Shared device code of the CUDA kernels: launch sizes for grid-stride loops, strided offsets,
-// warp and block reductions, and float <-> storage type conversion. Include only from .cu files.
+// Shared device code of the CUDA kernels: launch sizes for grid-stride loops (the strided walk
+// and per-element math are in kernel_math.h), warp and block reductions, and float <-> storage
+// type conversion. Include only from .cu files.
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
