@@ -6,8 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "support/cuda.h"
+#include "trit/autograd/grad_mode.h"
 #include "trit/nn/init.h"
 #include "trit/nn/module.h"
+#include "trit/ops/binary.h"
 
 using namespace trit;
 using namespace trit::nn;
@@ -214,4 +217,43 @@ TEST_CASE("init helpers are deterministic and give the asked statistics") {
   CHECK(a.to_vector<float>() == std::vector<float>(va.size(), 1.0f));
   init::zeros_(a);
   CHECK(a.to_vector<float>() == std::vector<float>(va.size(), 0.0f));
+}
+
+TEST_CASE("to(device) on the device a module is on keeps every tensor as it is") {
+  Net net(2);
+  const void* before = net.head->weight.storage()->data();
+  net.to(Device::cpu());
+  CHECK(net.head->weight.storage()->data() == before);
+}
+
+TEST_CASE("to(cuda) moves parameters and buffers in place, tied weights once, and back") {
+  TRIT_REQUIRE_GPU();
+  struct Tied : Module {
+    std::shared_ptr<Leaf> a;
+    Tied() {
+      a = register_module("a", std::make_shared<Leaf>(2));
+      struct Holder : Module {
+        explicit Holder(Tensor t) { register_parameter("w", t); }
+      };
+      register_module("b", std::make_shared<Holder>(a->weight));
+    }
+  };
+  Tied m;
+  {
+    NoGradGuard no_grad;
+    fill_(m.a->weight, 1.5);
+  }
+  m.a->weight.set_grad(Tensor::ones({2, 2}));
+  m.to(Device::cuda(0));
+  for (const auto& [name, t] : m.state_dict()) {
+    INFO(name);
+    CHECK(t.device() == Device::cuda(0));
+  }
+  CHECK(m.a->weight.device() == Device::cuda(0));  // the handle the module holds
+  CHECK(m.a->weight.requires_grad());
+  CHECK(m.a->weight.name() == "a.weight");
+  CHECK_FALSE(m.a->weight.grad().defined());
+  m.to(Device::cpu());
+  CHECK(m.a->weight.to_vector<float>() == std::vector<float>(4, 1.5f));
+  CHECK(m.a->count.device() == Device::cpu());
 }

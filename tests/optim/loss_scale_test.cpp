@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "support/cuda.h"
 #include "trit/ops/ops.h"
 #include "trit/optim/loss_scale.h"
 
@@ -71,4 +72,25 @@ TEST_CASE("loss scaler state round-trips and misuse is reported") {
   CHECK_THROWS_WITH(a.unscale({p}), Catch::Contains("twice"));
   CHECK_THROWS_WITH(b.load_state_dict({}), Catch::Contains("loss_scale.scale"));
   CHECK_THROWS_WITH(DynamicLossScaler(LossScalerConfig{0.0}), Catch::Contains("init_scale"));
+}
+
+TEST_CASE("the loss scaler finds inf and NaN in CUDA gradients and unscales them on the device") {
+  TRIT_REQUIRE_GPU();
+  const Device gpu = Device::cuda(0);
+  auto on_gpu = [&](std::vector<float> g) {
+    Tensor t = Tensor::zeros({int64_t(g.size())}, DType::f32, gpu);
+    t.requires_grad_(true);
+    t.set_grad(Tensor::from_vector<float>(g, {int64_t(g.size())}).to(gpu));
+    return t;
+  };
+  DynamicLossScaler scaler(LossScalerConfig{8.0});
+  Tensor a = on_gpu({16.0f, -8.0f});
+  CHECK(scaler.unscale({a}));
+  CHECK(a.grad().to_vector<float>() == std::vector<float>{2.0f, -1.0f});
+  scaler.update();
+  for (float bad : {std::numeric_limits<float>::infinity(), std::nanf("")}) {
+    Tensor b = on_gpu({1.0f, bad, 2.0f});
+    CHECK_FALSE(scaler.unscale({b}));
+    scaler.update();
+  }
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "trit/core/accelerator.h"
 #include "trit/data/byte_tokenizer.h"
 #include "trit/data/dataset_file.h"
 #include "trit/formats/checkpoint.h"
@@ -119,6 +120,13 @@ TEST_CASE("config and data errors are clear") {
   c = train::train_schema().resolve(nullptr, {"--run.dir=" + dir.string(), "--data.path=" + (dir / "junk.h5").string()});
   CHECK_THROWS_WITH(train::Trainer::start(c, log), Catch::Contains("junk.h5"));
   fs::remove_all(dir);
+}
+
+TEST_CASE("run.device=cuda fails with one clear message naming the reason") {
+  std::ostringstream log;
+  auto c = train::train_schema().resolve(nullptr, {"--run.device=cuda", "--data.path=unused.h5"});
+  const std::string expected = cuda_available() ? "does not yet move the model" : cuda_unavailable_reason();
+  CHECK_THROWS_WITH(train::Trainer::start(c, log), Catch::StartsWith("run.device=cuda: ") && Catch::Contains(expected));
 }
 
 TEST_CASE("trix trains through the trainer: routing stats in metrics.jsonl, bit-identical resume") {

@@ -2,6 +2,7 @@
 // Where a tensor's storage lives. Kept in every tensor and checked at every op so the CUDA
 // backend slots in without touching callers.
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 namespace trit {
@@ -21,5 +22,9 @@ struct Device {
 };
 
 Device parse_device(const std::string& name);  // "cpu", "cuda", "cuda:1"
+
+// Throws trit::Error naming the op and the first two devices that differ ("add: tensors on
+// cpu and cuda:0; move them to one device with to()").
+void check_same_device(const char* op, std::initializer_list<Device> devices);
 
 }  // namespace trit

@@ -11,12 +11,12 @@
 namespace trit {
 
 // Allocators hand out raw device memory; one per device type. The CUDA backend registers its
-// caching allocator here when it is built.
+// caching allocator here when it is built (storage.cpp installs it on first use).
 class Allocator {
  public:
   virtual ~Allocator() = default;
-  virtual void* allocate(size_t nbytes) = 0;
-  virtual void deallocate(void* ptr, size_t nbytes) = 0;
+  virtual void* allocate(size_t nbytes, Device device) = 0;
+  virtual void deallocate(void* ptr, size_t nbytes, Device device) = 0;
 };
 
 Allocator& allocator_for(Device device);

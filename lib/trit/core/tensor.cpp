@@ -5,6 +5,8 @@
 
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/copy.h"
+#include "trit/backend/cuda/copy.h"
+#include "trit/backend/cuda/tensor_access.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/core/rng.h"
@@ -23,12 +25,24 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
 
 Tensor Tensor::full(const Shape& shape, double value, DType dtype, Device device) {
   Tensor t = empty(shape, dtype, device);
+#if TRIT_HAVE_CUDA
+  if (device.is_cuda()) {
+    cuda::fill(cuda::storage_ptr(t), dtype, t.strides(), t.shape(), value, device.index);
+    return t;
+  }
+#endif
   cpu::fill(t.raw_data(), dtype, t.strides(), t.shape(), value);
   return t;
 }
 
 Tensor Tensor::zeros(const Shape& shape, DType dtype, Device device) {
   Tensor t = empty(shape, dtype, device);
+#if TRIT_HAVE_CUDA
+  if (device.is_cuda()) {
+    cuda::zero_bytes(cuda::storage_ptr(t), t.nbytes(), device.index);
+    return t;
+  }
+#endif
   std::memset(t.raw_data(), 0, t.nbytes());
   return t;
 }
@@ -114,11 +128,13 @@ void* Tensor::raw_data() const {
 
 double Tensor::item() const {
   TRIT_CHECK(numel() == 1, "item: tensor of shape ", shape_str(shape()), " has ", numel(), " elements, expected 1");
+  if (!device().is_cpu()) return to(Device::cpu()).item();  // waits for the value
   return visit_dtype(dtype(), [&](auto tag) { return to_double(*static_cast<const decltype(tag)*>(raw_data())); });
 }
 
 template <typename T>
 std::vector<T> Tensor::to_vector() const {
+  if (!device().is_cpu()) return to(Device::cpu()).to_vector<T>();
   std::vector<T> out(static_cast<size_t>(numel()));
   cpu::copy_strided(raw_data(), dtype(), strides(), out.data(), dtype_v<T>, contiguous_strides(shape()), shape());
   return out;

@@ -147,4 +147,20 @@ void Module::zero_grad() {
   for (Tensor& t : parameters()) t.zero_grad();
 }
 
+void Module::to(Device device) {
+  NoGradGuard no_grad;
+  NamedTensors all = named_parameters();
+  const NamedTensors buffers = named_buffers();
+  all.insert(all.end(), buffers.begin(), buffers.end());
+  for (auto& [name, t] : all) {
+    if (t.device() == device) continue;
+    const Tensor moved = t.detach().to(device);
+    TensorImpl& impl = t.impl();  // shared by every handle of this parameter
+    impl.storage = moved.storage();
+    impl.strides = moved.strides();
+    impl.offset = moved.offset();
+    impl.grad.reset();
+  }
+}
+
 }  // namespace trit::nn

@@ -56,6 +56,12 @@ class Module {
   // Drops the gradient of every parameter (grad becomes undefined, as torch's set_to_none).
   void zero_grad();
 
+  // Moves every parameter and buffer to `device` in place: each tensor keeps its identity (the
+  // handles modules hold, tied weights) and its name, with its data now contiguous on `device`;
+  // gradients are dropped. Build optimizers after moving (their state is made on the
+  // parameters' device). Tensors a module keeps without registering them do not move.
+  void to(Device device);
+
  protected:
   // Makes `value` a parameter: a leaf that requires grad, named `name`. Returns the handle
   // (the module keeps its own copy of it). Names are unique per module and hold no '.'.

@@ -7,15 +7,33 @@
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/copy.h"
 #include "trit/backend/cpu/elementwise.h"
+#include "trit/backend/cuda/copy.h"
+#include "trit/backend/cuda/elementwise.h"
+#include "trit/backend/cuda/tensor_access.h"
 #include "trit/ops/unary.h"
 #include "trit/ops/view.h"
 
 namespace trit {
 
-Tensor scalar_like(double v, const Tensor& like) { return Tensor::scalar(v, like.dtype()); }
+Tensor scalar_like(double v, const Tensor& like) { return Tensor::full({}, v, like.dtype(), like.device()); }
+
+namespace {
+
+// The forward of a binary op on its operands' device (CUDA kernels include the CPU formula
+// `f` of each op; see backend/cuda/elementwise.cu).
+template <typename F>
+Tensor binary_forward(const Tensor& a, const Tensor& b, const char* name, [[maybe_unused]] cuda::BinaryOp op, F f) {
+  check_same_device(name, {a.device(), b.device()});
+#if TRIT_HAVE_CUDA
+  if (a.device().is_cuda()) return cuda::binary(op, a, b, name);
+#endif
+  return cpu::map_binary(a, b, name, f);
+}
+
+}  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
-  Tensor out = cpu::map_binary(a, b, "add", [](auto x, auto y) { return x + y; });
+  Tensor out = binary_forward(a, b, "add", cuda::BinaryOp::add, [](auto x, auto y) { return x + y; });
   if (needs_grad({a, b})) {
     record("add", out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& g) {
       return std::vector<Tensor>{sum_to_shape(g, sa), sum_to_shape(g, sb)};
@@ -25,7 +43,7 @@ Tensor add(const Tensor& a, const Tensor& b) {
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
-  Tensor out = cpu::map_binary(a, b, "sub", [](auto x, auto y) { return x - y; });
+  Tensor out = binary_forward(a, b, "sub", cuda::BinaryOp::sub, [](auto x, auto y) { return x - y; });
   if (needs_grad({a, b})) {
     record("sub", out, {a, b}, [sa = a.shape(), sb = b.shape(), gb = b.requires_grad()](const Tensor& g) {
       return std::vector<Tensor>{sum_to_shape(g, sa), gb ? sum_to_shape(neg(g), sb) : Tensor()};
@@ -35,7 +53,7 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-  Tensor out = cpu::map_binary(a, b, "mul", [](auto x, auto y) { return x * y; });
+  Tensor out = binary_forward(a, b, "mul", cuda::BinaryOp::mul, [](auto x, auto y) { return x * y; });
   if (needs_grad({a, b})) {
     const bool ga = a.requires_grad(), gb = b.requires_grad();
     record("mul", out, {a, b},
@@ -49,7 +67,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
-  Tensor out = cpu::map_binary(a, b, "div", [](auto x, auto y) { return x / y; });
+  Tensor out = binary_forward(a, b, "div", cuda::BinaryOp::div, [](auto x, auto y) { return x / y; });
   if (needs_grad({a, b})) {
     const bool gb = b.requires_grad();
     record("div", out, {a, b},
@@ -66,7 +84,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
 }
 
 Tensor pow(const Tensor& a, const Tensor& b) {
-  Tensor out = cpu::map_binary(a, b, "pow", [](auto x, auto y) { return decltype(x)(std::pow(x, y)); });
+  Tensor out = binary_forward(a, b, "pow", cuda::BinaryOp::pow, [](auto x, auto y) { return decltype(x)(std::pow(x, y)); });
   if (needs_grad({a, b})) {
     const bool gb = b.requires_grad();
     record("pow", out, {a, b},
@@ -93,6 +111,14 @@ Tensor& add_(Tensor& a, const Tensor& b, double alpha) {
   TRIT_CHECK(a.dtype() == b.dtype(), "add_: dtypes differ (", dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), ")");
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), "add_");
   TRIT_CHECK(shape == a.shape(), "add_: cannot broadcast ", shape_str(b.shape()), " into ", shape_str(a.shape()));
+  check_same_device("add_", {a.device(), b.device()});
+#if TRIT_HAVE_CUDA
+  if (a.device().is_cuda()) {
+    cuda::add_inplace(a, b, alpha);
+    a.storage()->bump_version();
+    return a;
+  }
+#endif
   const Strides sb = cpu::broadcast_strides(b, shape);
   visit_float(a.dtype(), "add_", [&](auto tag) {
     using T = decltype(tag);
@@ -109,6 +135,13 @@ Tensor& add_(Tensor& a, const Tensor& b, double alpha) {
 
 Tensor& mul_(Tensor& a, double s) {
   check_inplace(a, "mul_");
+#if TRIT_HAVE_CUDA
+  if (a.device().is_cuda()) {
+    cuda::scale_inplace(a, s);
+    a.storage()->bump_version();
+    return a;
+  }
+#endif
   visit_float(a.dtype(), "mul_", [&](auto tag) {
     using T = decltype(tag);
     T* ap = a.data<T>();
@@ -125,6 +158,19 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   check_inplace(dst, "copy_");
   const Shape shape = broadcast_shapes(dst.shape(), src.shape(), "copy_");
   TRIT_CHECK(shape == dst.shape(), "copy_: cannot broadcast ", shape_str(src.shape()), " into ", shape_str(dst.shape()));
+  if (src.device() != dst.device()) {
+    // Between devices: bring src over (contiguous, same dtype), then copy on dst's device.
+    copy_(dst, src.detach().to(dst.device()));
+    return dst;
+  }
+#if TRIT_HAVE_CUDA
+  if (dst.device().is_cuda()) {
+    cuda::copy_strided(cuda::storage_ptr(src), src.dtype(), cpu::broadcast_strides(src, shape), cuda::storage_ptr(dst),
+                       dst.dtype(), dst.strides(), shape, dst.device().index);
+    dst.storage()->bump_version();
+    return dst;
+  }
+#endif
   cpu::copy_strided(src.raw_data(), src.dtype(), cpu::broadcast_strides(src, shape), dst.raw_data(), dst.dtype(),
                     dst.strides(), shape);
   dst.storage()->bump_version();
@@ -133,6 +179,13 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 
 Tensor& fill_(Tensor& t, double v) {
   check_inplace(t, "fill_");
+#if TRIT_HAVE_CUDA
+  if (t.device().is_cuda()) {
+    cuda::fill(cuda::storage_ptr(t), t.dtype(), t.strides(), t.shape(), v, t.device().index);
+    t.storage()->bump_version();
+    return t;
+  }
+#endif
   cpu::fill(t.raw_data(), t.dtype(), t.strides(), t.shape(), v);
   t.storage()->bump_version();
   return t;

@@ -14,7 +14,8 @@ Tensor dropout(const Tensor& x, double p, Generator& gen, bool training) {
     using T = decltype(v);
     return v >= T(p) ? T(1.0 / (1.0 - p)) : T(0);
   });
-  return x * mask;
+  // On a GPU the mask is drawn on the host and copied over: the same numbers as a CPU run.
+  return x * (x.device().is_cpu() ? mask : mask.to(x.device()));
 }
 
 }  // namespace trit

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "trit/autograd/node.h"
+#include "trit/backend/cuda/embedding.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/view.h"
@@ -65,12 +66,26 @@ Tensor scatter_rows(const Tensor& g, int64_t outer, int64_t size, int64_t inner,
 Tensor embedding(const Tensor& weight, const Tensor& ids) {
   TRIT_CHECK(weight.dim() == 2, "embedding: weight", weight.name_suffix(), " must be [V, D], got ",
              shape_str(weight.shape()));
+  check_same_device("embedding", {weight.device(), ids.device()});
   const Tensor idc = contiguous(ids);
   const int64_t V = weight.size(0), D = weight.size(1), n = idc.numel();
-  const int32_t* idx = checked_ids(idc, V, "embedding");
   Shape out_shape = ids.shape();
   out_shape.push_back(D);
   const Tensor w = contiguous(weight.detach());
+#if TRIT_HAVE_CUDA
+  if (weight.device().is_cuda()) {
+    checked_ids(idc.to(Device::cpu()), V, "embedding");  // ids are checked on the host: never read out of range
+    Tensor out = cuda::select_rows(w, 1, V, D, idc, n, out_shape);
+    if (needs_grad({weight})) {
+      record("embedding", out, {weight}, [idc, V, D, n, w_shape = weight.shape()](const Tensor& g) {
+        check_same_device("embedding", {g.device(), idc.device()});
+        return std::vector<Tensor>{cuda::scatter_rows(contiguous(g), 1, V, D, idc, n, w_shape)};
+      });
+    }
+    return out;
+  }
+#endif
+  const int32_t* idx = checked_ids(idc, V, "embedding");
   Tensor out = select_rows(w, 1, V, D, idx, n, out_shape);
   if (needs_grad({weight})) {
     record("embedding", out, {weight}, [idc, V, D, n, w_shape = weight.shape()](const Tensor& g) {
@@ -83,14 +98,28 @@ Tensor embedding(const Tensor& weight, const Tensor& ids) {
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   const int64_t d = wrap_dim(dim, x.dim(), "index_select");
   TRIT_CHECK(index.dim() == 1, "index_select: index must be 1-D, got ", shape_str(index.shape()));
+  check_same_device("index_select", {x.device(), index.device()});
   const Tensor idc = contiguous(index);
   const int64_t size = x.shape()[size_t(d)], n = idc.numel();
-  const int32_t* idx = checked_ids(idc, size, "index_select");
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < d; ++i) outer *= x.shape()[size_t(i)];
   for (int64_t i = d + 1; i < x.dim(); ++i) inner *= x.shape()[size_t(i)];
   Shape out_shape = x.shape();
   out_shape[size_t(d)] = n;
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) {
+    checked_ids(idc.to(Device::cpu()), size, "index_select");
+    Tensor out = cuda::select_rows(contiguous(x.detach()), outer, size, inner, idc, n, out_shape);
+    if (needs_grad({x})) {
+      record("index_select", out, {x}, [idc, outer, size, inner, n, in_shape = x.shape()](const Tensor& g) {
+        check_same_device("index_select", {g.device(), idc.device()});
+        return std::vector<Tensor>{cuda::scatter_rows(contiguous(g), outer, size, inner, idc, n, in_shape)};
+      });
+    }
+    return out;
+  }
+#endif
+  const int32_t* idx = checked_ids(idc, size, "index_select");
   Tensor out = select_rows(contiguous(x.detach()), outer, size, inner, idx, n, out_shape);
   if (needs_grad({x})) {
     record("index_select", out, {x}, [idc, outer, size, inner, n, in_shape = x.shape()](const Tensor& g) {
@@ -101,12 +130,26 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
 }
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
+  check_same_device("gather", {x.device(), index.device()});
   const int64_t d = wrap_dim(dim, x.dim(), "gather");
   TRIT_CHECK(index.dim() == x.dim(), "gather: index rank ", index.dim(), " differs from input rank ", x.dim());
   for (int64_t i = 0; i < x.dim(); ++i)
     TRIT_CHECK(i == d || index.size(i) <= x.size(i), "gather: index ", shape_str(index.shape()),
                " larger than input ", shape_str(x.shape()), " outside dim ", d);
   const Tensor idc = contiguous(index);
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) {
+    checked_ids(idc.to(Device::cpu()), x.size(d), "gather");
+    Tensor out = cuda::gather(contiguous(x.detach()), d, idc);
+    if (needs_grad({x})) {
+      record("gather", out, {x}, [idc, d, in_shape = x.shape()](const Tensor& g) {
+        check_same_device("gather", {g.device(), idc.device()});
+        return std::vector<Tensor>{cuda::gather_backward(contiguous(g), d, idc, in_shape)};
+      });
+    }
+    return out;
+  }
+#endif
   const int32_t* idx = checked_ids(idc, x.size(d), "gather");
   const Tensor xc = contiguous(x.detach());
   const Strides xs = xc.strides();

@@ -3,7 +3,7 @@
 #include "trit/ops/join.h"
 
 #include "trit/autograd/node.h"
-#include "trit/backend/cpu/copy.h"
+#include "trit/ops/binary.h"
 #include "trit/ops/view.h"
 
 namespace trit {
@@ -21,14 +21,15 @@ Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
     for (int64_t i = 0; i < x.dim(); ++i)
       TRIT_CHECK(i == d || x.size(i) == first.size(i), "cat: shapes ", shape_str(first.shape()), " and ",
                  shape_str(x.shape()), " differ outside dim ", d);
+    check_same_device("cat", {first.device(), x.device()});
     shape[size_t(d)] += x.size(d);
     sizes.push_back(x.size(d));
   }
-  Tensor out = Tensor::empty(shape, first.dtype());
+  Tensor out = Tensor::empty(shape, first.dtype(), first.device());
   int64_t at = 0;
   for (const Tensor& x : xs) {
     Tensor slot = make_view(out, x.shape(), out.strides(), at * out.strides()[size_t(d)]);
-    cpu::copy_strided(x.raw_data(), x.dtype(), x.strides(), slot.raw_data(), out.dtype(), slot.strides(), x.shape());
+    copy_(slot, x);  // on the tensors' device
     at += x.size(d);
   }
   if (needs_grad(xs)) {

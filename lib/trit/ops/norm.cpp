@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "trit/autograd/node.h"
+#include "trit/backend/cuda/norm.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/view.h"
@@ -23,8 +24,24 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
     TRIT_CHECK(weight.dtype() == x.dtype(), "rms_norm: weight dtype ", dtype_name(weight.dtype()),
                " differs from input ", dtype_name(x.dtype()));
   }
+  if (has_w) check_same_device("rms_norm", {x.device(), weight.device()});
   const Tensor xc = contiguous(x.detach());
   const Tensor wc = has_w ? contiguous(weight.detach()) : Tensor();
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) {
+    auto [y, rstd] = cuda::rms_norm_forward(xc, wc, eps);
+    if (needs_grad({x, weight})) {
+      record("rms_norm", y, {x, weight},
+             [sx = SavedTensor(xc, "rms_norm"), sw = SavedTensor(wc, "rms_norm"), rstd,
+              need_w = has_w && weight.requires_grad()](const Tensor& g) {
+        check_same_device("rms_norm", {g.device(), sx.get().device()});
+        auto [dx, dw] = cuda::rms_norm_backward(contiguous(g), sx.get(), sw.get(), rstd, need_w);
+        return std::vector<Tensor>{dx, dw};
+      });
+    }
+    return y;
+  }
+#endif
   Tensor y = Tensor::empty(x.shape(), x.dtype());
   Tensor rstd = Tensor::empty({R}, x.dtype());
   visit_float(x.dtype(), "rms_norm", [&](auto tag) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "trit/autograd/node.h"
+#include "trit/backend/cuda/quant.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/matmul.h"
@@ -38,6 +39,9 @@ void identity_backward(const char* name, Tensor& out, const Tensor& in) {
 
 double ternary_weight_scale(const Tensor& w) {
   const Tensor wc = contiguous(w.detach());
+#if TRIT_HAVE_CUDA
+  if (w.device().is_cuda()) return cuda::ternary_weight_scale(wc).item();
+#endif
   return visit_float(w.dtype(), "ternary_weight_scale", [&](auto tag) {
     using T = decltype(tag);
     return double(ternary_scale(wc.data<T>(), wc.numel()));
@@ -46,6 +50,9 @@ double ternary_weight_scale(const Tensor& w) {
 
 Tensor int8_act_scales(const Tensor& x) {
   const Tensor xc = contiguous(x.detach());
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) return cuda::int8_act_scales(xc);
+#endif
   const int64_t D = x.size(-1), R = D ? x.numel() / D : 0;
   Shape shape = x.shape();
   shape.back() = 1;
@@ -61,6 +68,13 @@ Tensor int8_act_scales(const Tensor& x) {
 
 Tensor weight_quant_ternary(const Tensor& w) {
   const Tensor wc = contiguous(w.detach());
+#if TRIT_HAVE_CUDA
+  if (w.device().is_cuda()) {
+    Tensor out = cuda::weight_quant_ternary(wc);
+    identity_backward("weight_quant_ternary", out, w);
+    return out;
+  }
+#endif
   Tensor out = Tensor::empty(w.shape(), w.dtype());
   visit_float(w.dtype(), "weight_quant_ternary", [&](auto tag) {
     using T = decltype(tag);
@@ -77,6 +91,13 @@ Tensor weight_quant_ternary(const Tensor& w) {
 
 Tensor act_quant_int8(const Tensor& x) {
   const Tensor xc = contiguous(x.detach());
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) {
+    Tensor out = cuda::act_quant_int8(xc);
+    identity_backward("act_quant_int8", out, x);
+    return out;
+  }
+#endif
   const int64_t D = x.size(-1), R = D ? x.numel() / D : 0;
   Tensor out = Tensor::empty(x.shape(), x.dtype());
   visit_float(x.dtype(), "act_quant_int8", [&](auto tag) {

@@ -9,6 +9,8 @@
 
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/elementwise.h"
+#include "trit/backend/cuda/elementwise.h"
+#include "trit/backend/cuda/reduce.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/binary.h"
@@ -56,9 +58,16 @@ Plan plan_reduction(const Tensor& x, const std::vector<int64_t>& dims, bool keep
   return p;
 }
 
+// `code` names the same reduction for the CUDA kernels.
 template <typename Reduce>
-Tensor reduce_rows(const Plan& p, DType dtype, const char* op, Reduce reduce) {
-  Tensor out = Tensor::empty(p.out_shape, dtype);
+Tensor reduce_rows(const Plan& p, DType dtype, const char* op, [[maybe_unused]] cuda::ReduceOp code, Reduce reduce) {
+  Tensor out = Tensor::empty(p.out_shape, dtype, p.rows.device());
+#if TRIT_HAVE_CUDA
+  if (out.device().is_cuda()) {
+    cuda::reduce_rows(code, p.rows, p.n_out, p.n_reduce, out);
+    return out;
+  }
+#endif
   visit_float(dtype, op, [&](auto tag) {
     using T = decltype(tag);
     const T* in = p.rows.data<T>();
@@ -71,7 +80,10 @@ Tensor reduce_rows(const Plan& p, DType dtype, const char* op, Reduce reduce) {
 }
 
 // 1 where a == b (b broadcast), else 0.
-Tensor cpu_eq_mask(const Tensor& a, const Tensor& b) {
+Tensor eq_mask(const Tensor& a, const Tensor& b) {
+#if TRIT_HAVE_CUDA
+  if (a.device().is_cuda()) return cuda::binary(cuda::BinaryOp::eq, a, b, "amax");
+#endif
   return cpu::map_binary(a, b, "eq", [](auto x, auto y) { return x == y ? decltype(x)(1) : decltype(x)(0); });
 }
 
@@ -79,7 +91,7 @@ Tensor cpu_eq_mask(const Tensor& a, const Tensor& b) {
 
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   const Plan p = plan_reduction(x, dims, keepdim, "sum");
-  Tensor out = reduce_rows(p, x.dtype(), "sum", [](const auto* r, int64_t n) {
+  Tensor out = reduce_rows(p, x.dtype(), "sum", cuda::ReduceOp::sum, [](const auto* r, int64_t n) {
     double s = 0;
     for (int64_t i = 0; i < n; ++i) s += double(r[i]);
     return s;
@@ -95,7 +107,7 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
 Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   const Plan p = plan_reduction(x, dims, keepdim, "mean");
   TRIT_CHECK(p.n_reduce > 0, "mean: reducing over an empty dim");
-  Tensor out = reduce_rows(p, x.dtype(), "mean", [](const auto* r, int64_t n) {
+  Tensor out = reduce_rows(p, x.dtype(), "mean", cuda::ReduceOp::mean, [](const auto* r, int64_t n) {
     double s = 0;
     for (int64_t i = 0; i < n; ++i) s += double(r[i]);
     return s / double(n);
@@ -111,7 +123,7 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
 Tensor amax(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   const Plan p = plan_reduction(x, dims, keepdim, "amax");
   TRIT_CHECK(p.n_reduce > 0, "amax: reducing over an empty dim");
-  Tensor out = reduce_rows(p, x.dtype(), "amax", [](const auto* r, int64_t n) {
+  Tensor out = reduce_rows(p, x.dtype(), "amax", cuda::ReduceOp::max, [](const auto* r, int64_t n) {
     auto m = r[0];
     for (int64_t i = 1; i < n; ++i) m = std::max(m, r[i]);
     return m;
@@ -122,7 +134,7 @@ Tensor amax(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
             dims, in_shape = x.shape()](const Tensor& g) {
       const Tensor m = reshape(so.get(), keep);
       // mask of maxima, gradient shared equally among ties
-      Tensor mask = cpu_eq_mask(sx.get(), m);
+      Tensor mask = eq_mask(sx.get(), m);
       Tensor count = sum(mask, dims, true);
       return std::vector<Tensor>{mask * reshape(g, keep) / count};
     });
@@ -134,8 +146,12 @@ std::pair<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) {
   const int64_t d = wrap_dim(dim, x.dim(), "max");
   const Plan p = plan_reduction(x, {d}, keepdim, "max");
   TRIT_CHECK(p.n_reduce > 0, "max: reducing over an empty dim");
-  Tensor values = Tensor::empty(p.out_shape, x.dtype());
-  Tensor indices = Tensor::empty(p.out_shape, DType::i32);
+  Tensor values = Tensor::empty(p.out_shape, x.dtype(), x.device());
+  Tensor indices = Tensor::empty(p.out_shape, DType::i32, x.device());
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) cuda::argmax_rows(p.rows, p.n_out, p.n_reduce, values, indices);
+  else
+#endif
   visit_float(x.dtype(), "max", [&](auto tag) {
     using T = decltype(tag);
     const T* in = p.rows.data<T>();
@@ -155,8 +171,14 @@ std::pair<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) {
   if (needs_grad({x})) {
     record("max", values, {x}, [in_shape = x.shape(), keep = p.keep_shape, d, idx = indices](const Tensor& g) {
       // Scatter g to the argmax positions along d.
-      Tensor out = Tensor::zeros(in_shape, g.dtype());
+      Tensor out = Tensor::zeros(in_shape, g.dtype(), g.device());
       const Tensor gc = reshape(g, keep).contiguous();
+#if TRIT_HAVE_CUDA
+      if (g.device().is_cuda()) {
+        cuda::scatter_along_dim(gc, idx, d, out);
+        return std::vector<Tensor>{out};
+      }
+#endif
       const Strides& st = out.strides();
       const int32_t* ip = idx.data<int32_t>();
       visit_float(g.dtype(), "max", [&](auto tag) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "trit/autograd/node.h"
+#include "trit/backend/cuda/rope.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/view.h"
@@ -18,6 +19,9 @@ Tensor rotate(const Tensor& x, int64_t pos0, double theta, double direction) {
   TRIT_CHECK(x.dim() == 4, "rope: expected x [B, H, T, D], got ", shape_str(x.shape()));
   const int64_t B = x.size(0), H = x.size(1), T = x.size(2), D = x.size(3), half = D / 2;
   TRIT_CHECK(D % 2 == 0, "rope: head dim ", D, " must be even");
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) return cuda::rope_rotate(contiguous(x.detach()), pos0, theta, direction);
+#endif
   std::vector<double> cs(static_cast<size_t>(T * half)), sn(size_t(T * half));
   for (int64_t t = 0; t < T; ++t)
     for (int64_t i = 0; i < half; ++i) {

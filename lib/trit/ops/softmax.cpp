@@ -8,6 +8,7 @@
 
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/fast_exp.h"
+#include "trit/backend/cuda/softmax.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/view.h"
@@ -52,7 +53,26 @@ Tensor map_rows2(const Tensor& a, const Tensor& b, const char* op, Fn fn) {
   return out;
 }
 
+#if TRIT_HAVE_CUDA
+Tensor softmax_last_cuda(const Tensor& x, bool log) {
+  const Tensor xc = contiguous(x.detach());
+  Tensor y = log ? cuda::log_softmax_forward(xc) : cuda::softmax_forward(xc);
+  if (needs_grad({x})) {
+    const char* name = log ? "log_softmax" : "softmax";
+    record(name, y, {x}, [sy = SavedTensor(y.detach(), name), log, name](const Tensor& g) {
+      check_same_device(name, {g.device(), sy.get().device()});
+      const Tensor gc = contiguous(g);
+      return std::vector<Tensor>{log ? cuda::log_softmax_backward(gc, sy.get()) : cuda::softmax_backward(gc, sy.get())};
+    });
+  }
+  return y;
+}
+#endif
+
 Tensor softmax_last(const Tensor& x) {
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) return softmax_last_cuda(x, false);
+#endif
   Tensor y = map_rows(x, "softmax", [](const auto* in, auto* out, int64_t n) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(in)>>;
     T m = -std::numeric_limits<T>::infinity();
@@ -77,6 +97,9 @@ Tensor softmax_last(const Tensor& x) {
 }
 
 Tensor log_softmax_last(const Tensor& x) {
+#if TRIT_HAVE_CUDA
+  if (x.device().is_cuda()) return softmax_last_cuda(x, true);
+#endif
   Tensor y = map_rows(x, "log_softmax", [](const auto* in, auto* out, int64_t n) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(in)>>;
     T m = -std::numeric_limits<T>::infinity();
@@ -118,9 +141,11 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, int64_t ignore
   TRIT_CHECK(targets.dtype() == DType::i32 && targets.dim() == 1 && targets.size(0) == logits.size(0),
              "cross_entropy: targets must be i32 [", logits.size(0), "], got ", dtype_name(targets.dtype()), " ",
              shape_str(targets.shape()));
+  check_same_device("cross_entropy", {logits.device(), targets.device()});
   const int64_t N = logits.size(0), V = logits.size(1);
   const Tensor lc = contiguous(logits.detach());
-  const Tensor tc = contiguous(targets);
+  // Targets are checked on the host (a CUDA batch's targets are N ints: one small copy).
+  const Tensor tc = contiguous(targets).to(Device::cpu());
   const int32_t* tp = tc.data<int32_t>();
   int64_t n_valid = 0;
   for (int64_t i = 0; i < N; ++i) {
@@ -128,6 +153,20 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, int64_t ignore
     TRIT_CHECK(tp[i] >= 0 && tp[i] < V, "cross_entropy: target ", tp[i], " at row ", i, " out of range [0, ", V, ")");
     ++n_valid;
   }
+#if TRIT_HAVE_CUDA
+  if (logits.device().is_cuda()) {
+    const Tensor td = contiguous(targets);
+    auto [loss, lse] = cuda::cross_entropy_forward(lc, td, ignore_index, n_valid);
+    if (needs_grad({logits})) {
+      record("cross_entropy", loss, {logits},
+             [sl = SavedTensor(lc, "cross_entropy"), td, lse, n_valid, ignore_index](const Tensor& g) {
+        check_same_device("cross_entropy", {g.device(), sl.get().device()});
+        return std::vector<Tensor>{cuda::cross_entropy_backward(g, sl.get(), td, lse, ignore_index, n_valid)};
+      });
+    }
+    return loss;
+  }
+#endif
   Tensor lse = Tensor::empty({N}, DType::f64);  // log-sum-exp per row, reused by backward
   double* lp = lse.data<double>();
   double total = 0;

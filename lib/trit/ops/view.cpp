@@ -7,6 +7,8 @@
 
 #include "trit/autograd/node.h"
 #include "trit/backend/cpu/copy.h"
+#include "trit/backend/cuda/copy.h"
+#include "trit/backend/cuda/tensor_access.h"
 #include "trit/ops/reduce.h"
 
 namespace trit {
@@ -69,10 +71,37 @@ bool view_strides(const Tensor& x, const Shape& shape, Strides& out) {
   return view_d == -1;
 }
 
+// dst = src (converting dtype) for two views of one shape on one device.
+void copy_on_device(const Tensor& src, const Tensor& dst) {
+#if TRIT_HAVE_CUDA
+  if (dst.device().is_cuda()) {
+    cuda::copy_strided(cuda::storage_ptr(src), src.dtype(), src.strides(), cuda::storage_ptr(dst), dst.dtype(),
+                       dst.strides(), src.shape(), dst.device().index);
+    return;
+  }
+#endif
+  cpu::copy_strided(src.raw_data(), src.dtype(), src.strides(), dst.raw_data(), dst.dtype(), dst.strides(), src.shape());
+}
+
 Tensor make_contiguous_copy(const Tensor& x, DType dtype) {
   Tensor out = Tensor::empty(x.shape(), dtype, x.device());
-  cpu::copy_strided(x.raw_data(), x.dtype(), x.strides(), out.raw_data(), dtype, out.strides(), x.shape());
+  copy_on_device(x, out);
   return out;
+}
+
+// Contiguous bytes of `src` into `dst` (same byte count) across devices.
+void copy_between_devices(const Tensor& src, const Tensor& dst) {
+  const size_t n = src.nbytes();
+  if (n == 0) return;
+#if TRIT_HAVE_CUDA
+  void* d = cuda::storage_ptr(dst);
+  const void* s = cuda::storage_ptr(src);
+  if (src.device().is_cpu()) return cuda::copy_host_to_device(d, dst.device().index, s, n);
+  if (dst.device().is_cpu()) return cuda::copy_device_to_host(d, s, src.device().index, n);
+  return cuda::copy_device_to_device(d, dst.device().index, s, src.device().index, n);
+#else
+  fail("to(", dst.device().str(), "): this build of trit has no CUDA backend (configure with TRIT_CUDA=ON)");
+#endif
 }
 
 }  // namespace
@@ -136,9 +165,9 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   Tensor out = make_view(x, shape, x.strides(), x.offset() + start * x.strides()[size_t(d)]);
   if (needs_grad({x})) {
     record("narrow", out, {x}, [in_shape = x.shape(), d, start, length, dt = x.dtype()](const Tensor& g) {
-      Tensor full = Tensor::zeros(in_shape, dt);
+      Tensor full = Tensor::zeros(in_shape, dt, g.device());
       Tensor slot = make_view(full, g.shape(), full.strides(), start * full.strides()[size_t(d)]);
-      cpu::copy_strided(g.raw_data(), g.dtype(), g.strides(), slot.raw_data(), dt, slot.strides(), g.shape());
+      copy_on_device(g, slot);
       (void)length;
       return std::vector<Tensor>{full};
     });
@@ -239,9 +268,21 @@ Tensor Tensor::expand(const Shape& shape) const { return trit::expand(*this, sha
 Tensor Tensor::contiguous() const { return trit::contiguous(*this); }
 Tensor Tensor::to(DType dtype) const { return to_dtype(*this, dtype); }
 Tensor Tensor::clone() const { return trit::clone(*this); }
-Tensor Tensor::to(Device device) const {
-  TRIT_CHECK(device == this->device(), "to(", device.str(), "): copying between devices needs the CUDA backend");
-  return *this;
+Tensor Tensor::to(Device device) const { return to_device(*this, device); }
+
+Tensor to_device(const Tensor& x, Device device) {
+  if (device == x.device()) return x;
+  Tensor src;
+  {
+    NoGradGuard no_grad;  // layout work on the source device; this op records its own node
+    src = contiguous(x.detach());
+  }
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), device);
+  copy_between_devices(src, out);
+  if (needs_grad({x})) {
+    record("to_device", out, {x}, [from = x.device()](const Tensor& g) { return std::vector<Tensor>{to_device(g, from)}; });
+  }
+  return out;
 }
 
 }  // namespace trit

@@ -19,6 +19,9 @@ Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
 Tensor contiguous(const Tensor& x);
 Tensor clone(const Tensor& x);
 Tensor to_dtype(const Tensor& x, DType dtype);  // bf16/f16 round to nearest even
+// A contiguous copy on `device` (x itself when already there); the gradient flows back to x's
+// device. Host <-> CUDA copies go through pinned staging buffers (backend/cuda/copy.h).
+Tensor to_device(const Tensor& x, Device device);
 
 // Sums `g` over the dims that broadcasting added to reach g's shape from `shape`.
 Tensor sum_to_shape(const Tensor& g, const Shape& shape);

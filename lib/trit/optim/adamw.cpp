@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "trit/backend/cuda/adamw.h"
 #include "trit/core/parallel.h"
 
 namespace trit::optim {
@@ -54,7 +55,7 @@ AdamW::AdamW(std::vector<Tensor> params, const AdamWConfig& config)
   set_weight_decay(config.weight_decay);
   const DecayPredicate decay = config.decay ? config.decay : DecayPredicate(decay_matrices);
   for (size_t i = 0; i < this->params().size(); ++i) {
-    check_optimizable(this->params()[i], "AdamW");
+    check_optimizable(this->params()[i], "AdamW", /*cuda_f32=*/true);
     decays_.push_back(decay(names()[i], this->params()[i]));
   }
 }
@@ -76,6 +77,14 @@ void AdamW::update(size_t index, Tensor& param, const Tensor& grad) {
   s.sqrt_bc2 = std::sqrt(1.0 - std::pow(config_.beta2, t));
   Tensor& m = buffer(index, "exp_avg");
   Tensor& v = buffer(index, "exp_avg_sq");
+#if TRIT_HAVE_CUDA
+  if (param.device().is_cuda()) {
+    cuda::adamw_step(param, grad, m, v, {s.beta1, s.beta2, s.eps, s.decay_factor, s.step_size, s.sqrt_bc2});
+    m.storage()->bump_version();
+    v.storage()->bump_version();
+    return;
+  }
+#endif
   if (param.dtype() == DType::f32) adamw_update<float>(param, grad, m, v, s);
   else adamw_update<double>(param, grad, m, v, s);
   m.storage()->bump_version();

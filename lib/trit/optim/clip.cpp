@@ -7,6 +7,7 @@
 #include "trit/autograd/grad_mode.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/binary.h"
+#include "trit/ops/reduce.h"
 
 namespace trit::optim {
 namespace {
@@ -31,6 +32,11 @@ double sum_squares(const T* p, int64_t n) {
 }
 
 double grad_sum_squares(const Tensor& grad) {
+  if (grad.device().is_cuda()) {
+    // On the device (rows summed in double there); one scalar comes back.
+    NoGradGuard no_grad;
+    return sum(grad * grad).item();
+  }
   const Tensor g = grad.is_contiguous() ? grad : grad.contiguous();
   switch (g.dtype()) {
     case DType::f32: return sum_squares(g.data<float>(), g.numel());

@@ -5,11 +5,17 @@
 
 #include "trit/autograd/grad_mode.h"
 #include "trit/ops/binary.h"
+#include "trit/ops/reduce.h"
 
 namespace trit::optim {
 namespace {
 
 bool all_finite(const Tensor& g) {
+  if (g.device().is_cuda()) {
+    // One value back from the device: the sum (accumulated in double) is finite exactly when
+    // every element is, for gradients far below 1e38 in total (inf and NaN propagate).
+    return std::isfinite(sum(g.dtype() == DType::f32 ? g : g.to(DType::f32)).item());
+  }
   const Tensor c = g.dtype() == DType::f32 || g.dtype() == DType::f64 ? g.contiguous() : g.to(DType::f32);
   if (c.dtype() == DType::f64) {
     const double* p = c.data<double>();

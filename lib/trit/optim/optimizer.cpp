@@ -9,10 +9,15 @@
 
 namespace trit::optim {
 
-void check_optimizable(const Tensor& t, const char* what) {
+void check_optimizable(const Tensor& t, const char* what, bool cuda_f32) {
   TRIT_CHECK(t.dtype() == DType::f32 || t.dtype() == DType::f64, what, ": parameter", t.name_suffix(),
              " has dtype ", dtype_name(t.dtype()), "; optimizers update f32 or f64 master weights");
-  TRIT_CHECK(t.device().type == DeviceType::cpu, what, ": parameter", t.name_suffix(), " is not on the CPU");
+  if (t.device().is_cuda()) {
+    TRIT_CHECK(cuda_f32, what, ": parameter", t.name_suffix(), " is on ", t.device().str(),
+               "; this optimizer updates CPU parameters only");
+    TRIT_CHECK(t.dtype() == DType::f32, what, ": parameter", t.name_suffix(), " on ", t.device().str(),
+               " has dtype ", dtype_name(t.dtype()), "; the CUDA update takes f32 master weights");
+  }
   TRIT_CHECK(t.is_contiguous(), what, ": parameter", t.name_suffix(), " is not contiguous");
 }
 
@@ -47,6 +52,7 @@ void Optimizer::step() {
     Tensor& p = params_[i];
     const Tensor g = p.grad();
     if (!g.defined()) continue;
+    check_same_device("optimizer step", {p.device(), g.device()});
     TRIT_CHECK(g.shape() == p.shape() && g.dtype() == p.dtype(), "optimizer step: gradient of ", names_[i], " is ",
                dtype_name(g.dtype()), shape_str(g.shape()), ", parameter is ", dtype_name(p.dtype()),
                shape_str(p.shape()));
@@ -61,7 +67,7 @@ void Optimizer::zero_grad() {
 
 Tensor& Optimizer::buffer(size_t index, const std::string& name) {
   auto& slot = buffers_.at(index)[name];
-  if (!slot.defined()) slot = Tensor::zeros(params_[index].shape(), params_[index].dtype());
+  if (!slot.defined()) slot = Tensor::zeros(params_[index].shape(), params_[index].dtype(), params_[index].device());
   return slot;
 }
 
@@ -103,7 +109,7 @@ void Optimizer::load_state_dict(const OptimizerState& state) {
       TRIT_CHECK(t.defined() && t.shape() == p.shape() && t.dtype() == p.dtype(), "optimizer load_state_dict: entry '",
                  key, "' is ", t.defined() ? str_cat(dtype_name(t.dtype()), shape_str(t.shape())) : "undefined",
                  ", expected ", dtype_name(p.dtype()), shape_str(p.shape()), " like its parameter");
-      loaded[i][kind] = t.contiguous().clone();
+      loaded[i][kind] = t.to(p.device()).contiguous().clone();
       matched = true;
       break;
     }

@@ -66,7 +66,8 @@ class Optimizer {
   int64_t step_ = 0;
 };
 
-// Fails unless t is a contiguous f32 or f64 CPU tensor; `what` names the caller.
-void check_optimizable(const Tensor& t, const char* what);
+// Fails unless t is a contiguous f32 or f64 CPU tensor (or, when the optimizer has a CUDA
+// kernel, `cuda_f32`, a contiguous f32 CUDA tensor); `what` names the caller.
+void check_optimizable(const Tensor& t, const char* what, bool cuda_f32 = false);
 
 }  // namespace trit::optim

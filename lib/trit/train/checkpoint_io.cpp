@@ -14,7 +14,7 @@ using formats::NamedArray;
 std::vector<uint64_t> shape_of(const Tensor& t) { return {t.shape().begin(), t.shape().end()}; }
 
 NamedArray to_array(const Tensor& t) {
-  const Tensor c = t.contiguous();
+  const Tensor c = t.to(Device::cpu()).contiguous();
   if (c.dtype() == DType::f64) return NamedArray::from<double>({c.data<double>(), size_t(c.numel())}, shape_of(c));
   const Tensor f = c.to(DType::f32);
   return NamedArray::from<float>({f.data<float>(), size_t(f.numel())}, shape_of(f));
@@ -97,7 +97,7 @@ formats::Checkpoint make_checkpoint(const nlohmann::json& run_config, const mode
   c.step = progress.step;
   c.tokens = progress.tokens;
   for (const auto& [name, t] : model.named_parameters()) {
-    const Tensor f = t.contiguous().to(DType::f32);
+    const Tensor f = t.to(Device::cpu()).contiguous().to(DType::f32);
     c.params[name] = NamedArray::from<float>({f.data<float>(), size_t(f.numel())}, shape_of(f));
   }
   for (const auto& [name, t] : optimizer.state_dict()) c.optim[name] = to_array(t);

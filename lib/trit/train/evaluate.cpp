@@ -12,11 +12,14 @@ std::vector<double> token_nll(models::LanguageModel& model, const std::vector<in
   NoGradGuard no_grad;
   std::vector<int32_t> in, tg;
   data::split_windows({windows.data(), size_t(rows * (seq_len + 1))}, seq_len, in, tg);
-  const Tensor ids = Tensor::from_vector(in, {rows, seq_len});
+  // The batch goes to the model's device; only the picked log-probabilities come back.
+  const std::vector<Tensor> params = model.parameters();
+  const Device device = params.empty() ? Device::cpu() : params.front().device();
+  const Tensor ids = Tensor::from_vector(in, {rows, seq_len}).to(device);
   const Tensor logits = model.forward(ids);
   const int64_t V = logits.size(-1);
   const Tensor logp = log_softmax(logits.reshape({rows * seq_len, V}), -1);
-  const Tensor picked = gather(logp, 1, Tensor::from_vector(tg, {rows * seq_len, 1}));
+  const Tensor picked = gather(logp, 1, Tensor::from_vector(tg, {rows * seq_len, 1}).to(device));
   std::vector<double> nll = picked.to_vector<double>();
   for (double& v : nll) v = -v;
   return nll;

@@ -14,6 +14,7 @@
 
 #include "trit/autograd/autocast.h"
 #include "trit/core/blas_kernels.h"
+#include "trit/core/accelerator.h"
 #include "trit/core/parallel.h"
 #include "trit/data/dataset_file.h"
 #include "trit/data/sampler.h"
@@ -116,8 +117,11 @@ struct Trainer::Impl {
   void setup(const formats::Checkpoint* ckpt) {
     const int threads = int(config.get_int("run.threads"));
     if (threads > 0) set_num_threads(threads);
-    TRIT_CHECK(config.get_string("run.device") == "cpu",
-               "run.device=cuda: this build of trit has no CUDA backend, or no GPU is available; use run.device=cpu");
+    if (parse_device(config.get_string("run.device")).is_cuda()) {
+      require_cuda("run.device=cuda");  // no GPU (or no CUDA backend): its one-sentence reason
+      fail("run.device=cuda: trit-train does not yet move the model and batches to the GPU (the CUDA ops, allocator "
+           "and AdamW step exist; the training loop runs on the CPU); use run.device=cpu");
+    }
     const std::string data_path = config.get_string("data.path");
     TRIT_CHECK(!data_path.empty(), "data.path is not set: give a dataset made by `trit-data prepare`, e.g. --data.path=data.h5");
     dataset = std::make_unique<data::DatasetFile>(data_path);
