@@ -18,6 +18,7 @@
 #if TRIT_HAVE_CUDA
 #include "trit/autograd/autocast.h"
 #include "trit/backend/cuda/attention.h"
+#include "trit/backend/cuda/tensor_access.h"
 #endif
 
 namespace trit {
@@ -75,10 +76,10 @@ Tensor fused_attention_cuda(const Tensor& q_in, const Tensor& k_in, const Tensor
 
   const Tensor q = head_dim_contiguous(q_in.detach()), k = head_dim_contiguous(k_in.detach()),
                v = head_dim_contiguous(v_in.detach());
-  const cuda::AttentionInputs in{q.raw_data(), k.raw_data(), v.raw_data(), head_strides(q), head_strides(k), head_strides(v)};
+  const cuda::AttentionInputs in{cuda::storage_ptr(q), cuda::storage_ptr(k), cuda::storage_ptr(v), head_strides(q), head_strides(k), head_strides(v)};
   Tensor out = Tensor::empty(q.shape(), q.dtype(), dev);
   Tensor lse = Tensor::empty({shape.B, shape.H, shape.T}, DType::f32, dev);
-  cuda::attention_forward(shape, in, out.raw_data(), head_strides(out), lse.data<float>(), dev.index);
+  cuda::attention_forward(shape, in, cuda::storage_ptr(out), head_strides(out), static_cast<float*>(cuda::storage_ptr(lse)), dev.index);
 
   if (needs_grad({q_in, k_in, v_in})) {
     // out.detach(): the node must not own the tensor it is attached to (a reference cycle).
@@ -93,20 +94,20 @@ Tensor fused_attention_cuda(const Tensor& q_in, const Tensor& k_in, const Tensor
              Tensor dk = Tensor::empty(k.shape(), shape.dtype, dev);
              Tensor dv = Tensor::empty(v.shape(), shape.dtype, dev);
              Tensor delta = Tensor::empty({shape.B, shape.H, shape.T}, DType::f32, dev);
-             const cuda::AttentionInputs in{q.raw_data(), k.raw_data(), v.raw_data(),
+             const cuda::AttentionInputs in{cuda::storage_ptr(q), cuda::storage_ptr(k), cuda::storage_ptr(v),
                                             head_strides(q), head_strides(k), head_strides(v)};
              cuda::AttentionGrads gr;
-             gr.o = o.raw_data();
+             gr.o = cuda::storage_ptr(o);
              gr.o_st = head_strides(o);
-             gr.dout = g.raw_data();
+             gr.dout = cuda::storage_ptr(g);
              gr.dout_st = head_strides(g);
-             gr.lse = sl.get().data<float>();
-             gr.delta = delta.data<float>();
-             gr.dq = dq.raw_data();
+             gr.lse = static_cast<float*>(cuda::storage_ptr(sl.get()));
+             gr.delta = static_cast<float*>(cuda::storage_ptr(delta));
+             gr.dq = cuda::storage_ptr(dq);
              gr.dq_st = head_strides(dq);
-             gr.dk = dk.raw_data();
+             gr.dk = cuda::storage_ptr(dk);
              gr.dk_st = head_strides(dk);
-             gr.dv = dv.raw_data();
+             gr.dv = cuda::storage_ptr(dv);
              gr.dv_st = head_strides(dv);
              cuda::attention_backward(shape, in, gr, dev.index);
              return std::vector<Tensor>{dq, dk, dv};

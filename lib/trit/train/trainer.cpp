@@ -107,6 +107,7 @@ struct Trainer::Impl {
   std::unique_ptr<telemetry::RunMetrics> metrics;
   TrainProgress progress;
   int64_t B = 0, T = 0, accum = 1, max_steps = 0;
+  Device device;
   // train.amp: the forward's autocast type (none: no autocast) and, for fp16, the loss scaler.
   std::optional<DType> amp;
   std::optional<optim::DynamicLossScaler> scaler;
@@ -117,11 +118,8 @@ struct Trainer::Impl {
   void setup(const formats::Checkpoint* ckpt) {
     const int threads = int(config.get_int("run.threads"));
     if (threads > 0) set_num_threads(threads);
-    if (parse_device(config.get_string("run.device")).is_cuda()) {
-      require_cuda("run.device=cuda");  // no GPU (or no CUDA backend): its one-sentence reason
-      fail("run.device=cuda: trit-train does not yet move the model and batches to the GPU (the CUDA ops, allocator "
-           "and AdamW step exist; the training loop runs on the CPU); use run.device=cpu");
-    }
+    device = parse_device(config.get_string("run.device"));
+    if (device.is_cuda()) require_cuda("run.device=" + config.get_string("run.device"));  // no GPU: its one-sentence reason
     const std::string data_path = config.get_string("data.path");
     TRIT_CHECK(!data_path.empty(), "data.path is not set: give a dataset made by `trit-data prepare`, e.g. --data.path=data.h5");
     dataset = std::make_unique<data::DatasetFile>(data_path);
@@ -145,6 +143,7 @@ struct Trainer::Impl {
     const models::ModelConfig mc = model_config_from(config, dataset->n_vocab());
     Generator init(uint64_t(config.get_int("run.seed")));
     model = models::create_model(mc, init);
+    model->to(device);  // before the optimizer, whose state is made where the parameters live
     model->train();
 
     if (config.get_string("optim.name") == "adamw") {
@@ -278,8 +277,8 @@ struct Trainer::Impl {
           // Autocast covers the forward only; backward replays the recorded casts.
           std::optional<AutocastGuard> autocast;
           if (amp) autocast.emplace(*amp);
-          const Tensor logits = model->forward(Tensor::from_vector(in, {B, T}));
-          loss = cross_entropy(logits.reshape({B * T, logits.size(-1)}), Tensor::from_vector(tg, {B * T}));
+          const Tensor logits = model->forward(Tensor::from_vector(in, {B, T}).to(device));
+          loss = cross_entropy(logits.reshape({B * T, logits.size(-1)}), Tensor::from_vector(tg, {B * T}).to(device));
           loss_sum += loss.item();
           const Tensor aux = model->aux_loss();
           if (aux.defined()) loss = loss + aux;

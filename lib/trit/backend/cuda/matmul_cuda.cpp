@@ -3,15 +3,13 @@
 #include "trit/backend/cuda/context.h"
 #include "trit/backend/cuda/cuda_check.h"
 #include "trit/backend/cuda/gemm_lt.h"
+#include "trit/backend/cuda/tensor_access.h"
 
 namespace trit::cuda {
 namespace {
 
-// The device address of a view's first element (Tensor::raw_data is host-only by design;
-// cudacore's tensor_access.h has the same as storage_ptr, which can replace this after merging).
-char* view_ptr(const Tensor& t) {
-  return static_cast<char*>(t.storage()->data()) + t.offset() * int64_t(dtype_size(t.dtype()));
-}
+// The device address of a view's first element (Tensor::raw_data is host-only by design).
+char* view_ptr(const Tensor& t) { return static_cast<char*>(storage_ptr(t)); }
 
 GemmTypes gemm_types(DType in, DType out, const char* op) {
   if (in == DType::f32 && out == DType::f32) return GemmTypes::f32;
