@@ -84,6 +84,26 @@ TEST_CASE("trix GGUF: architecture, keys and stacked tile tensors read back with
   }
 }
 
+TEST_CASE("trix GGUF: the router prior is written per token, the router's learning-rate factor folded in") {
+  ModelConfig c = export_config("learned_st", 256);
+  c.router_prior = 3.0;
+  c.router_lr_scale = 0.25;
+  Generator g(6);
+  Trix model(c, g);
+  const auto path = std::filesystem::temp_directory_path() / "trit_trix_export_prior.gguf";
+  write_trix_gguf(model, path, TrixExportOptions{});
+  const formats::GgufReader r(path);
+  CHECK(r.tensor("blk.1.ffn_gate_tok.weight").shape == std::vector<int64_t>{3, 40});
+  const auto prior = dequantized(r, "blk.1.ffn_gate_tok.weight");
+  const auto want_prior = (*model.layers)[1].ffn->router_prior.to_vector<float>();
+  CHECK(prior == want_prior);
+  CHECK(prior[size_t(17 * 3 + nn::hash_tile(17, 1, 3))] == 3.0f);
+  const auto router = dequantized(r, "blk.0.ffn_gate_inp.weight");
+  const auto w = (*model.layers)[0].ffn->router->weight.to_vector<float>();
+  for (size_t i = 0; i < w.size(); i += 31) CHECK(router[i] == Approx(w[i] * 0.25f).epsilon(1e-6));
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("trix GGUF export rejects ternary blocks that do not fit and names the tensor") {
   Generator g(5);
   Trix model(export_config("signature", 64), g);

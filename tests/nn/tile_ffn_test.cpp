@@ -144,3 +144,71 @@ TEST_CASE("learned_st router: full-size output, the router's gradient is the lea
   test::check_close(st.tiles->ptr(size_t(tile[0]))->up.weight().grad(),
                     sw2.tiles->ptr(size_t(tile[0]))->up.weight().grad(), 1e-4, 1e-6);
 }
+
+TEST_CASE("router prior: starts every token on its hash tile, and its gradient is the router's") {
+  TileFfnConfig c = small(RouterKind::learned);
+  c.vocab_size = 50;
+  c.router_prior = 50.0;  // far above any x . Wr: the routes are the hash's
+  c.layer = 2;
+  Generator g(7);
+  TileFfn ffn(c, g);
+  REQUIRE(ffn.router_prior.defined());
+  CHECK(ffn.router_prior.shape() == Shape{50, 4});
+  Tensor x = Tensor::randn({20, 16}, g);
+  std::vector<int32_t> idv(20);
+  for (int i = 0; i < 20; ++i) idv[size_t(i)] = (i * 7) % 50;
+  const Tensor ids = Tensor::from_vector(idv, {20});
+  {
+    NoGradGuard no_grad;
+    const auto tile = ffn.route(x, ids, nullptr, nullptr);
+    for (int i = 0; i < 20; ++i) CHECK(tile[size_t(i)] == hash_tile(idv[size_t(i)], 2, 4));
+  }
+  // Without the ids the prior cannot be applied: an error, not a silent routing by x alone.
+  CHECK_THROWS_WITH(ffn.forward(x, Tensor()), Catch::Contains("token ids"));
+  // A modest prior: the gradient of the logits reaches the rows of the tokens seen, by finite
+  // differences, and no other row.
+  float* b = ffn.router_prior.data<float>();
+  for (int64_t i = 0; i < ffn.router_prior.numel(); ++i) b[i] *= 0.01f;
+  Tensor r = Tensor::randn({20, 16}, g);
+  auto objective = [&]() { return sum(ffn.forward(x, ids) * r); };
+  objective().backward();
+  const Tensor grad = ffn.router_prior.grad();
+  REQUIRE(grad.defined());
+  const auto gv = grad.to_vector<float>();
+  for (int v = 1; v < 50; v += 7) {  // rows of tokens never seen (seen: multiples of 7 mod 50)
+    bool seen = false;
+    for (int id : idv) seen = seen || id == v;
+    if (seen) continue;
+    for (int e = 0; e < 4; ++e) CHECK(gv[size_t(v * 4 + e)] == 0.0f);
+  }
+  NoGradGuard no_grad;
+  const double eps = 1e-2;
+  for (int64_t i : {int64_t(0), int64_t(7 * 4 + 1), int64_t(14 * 4 + 3)}) {
+    const float keep = b[i];
+    b[i] = keep + float(eps);
+    const double up = objective().item();
+    b[i] = keep - float(eps);
+    const double down = objective().item();
+    b[i] = keep;
+    INFO("prior entry " << i);
+    CHECK((up - down) / (2 * eps) == Approx(gv[size_t(i)]).margin(2e-3));
+  }
+}
+
+TEST_CASE("router learning-rate factor: the same start logits, gradients scaled by the factor") {
+  TileFfnConfig c = small(RouterKind::learned);
+  Generator g1(9), g2(9), gx(10);
+  TileFfn plain(c, g1);
+  c.router_lr_scale = 0.1;
+  TileFfn slow(c, g2);
+  test::check_close(slow.router->weight * 0.1, plain.router->weight, 1e-6, 1e-7);
+  const Tensor x = Tensor::randn({12, 16}, gx);
+  Tensor ga, gb;
+  CHECK(plain.route(x, Tensor(), &ga, nullptr) == slow.route(x, Tensor(), &gb, nullptr));
+  test::check_close(gb, ga, 1e-6, 1e-7);
+  // d logits / d W is s * x: the slow router's weight gradient is 0.1x the plain one's, and
+  // Adam (invariant to that) then moves the logits 0.1x as far per step.
+  sum(plain.forward(x, Tensor())).backward();
+  sum(slow.forward(x, Tensor())).backward();
+  test::check_close(slow.router->weight.grad(), plain.router->weight.grad() * 0.1, 1e-5, 1e-7);
+}

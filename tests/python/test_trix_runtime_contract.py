@@ -2,7 +2,9 @@
 trit-convert to a TQ2_0 `trix` GGUF gives, in `trit-eval model.gguf` (trit's CPU runtime, which
 runs only each token's routed tile), the loss of `trit-eval checkpoint.h5` to 1e-3 relative and
 the same greedy generation, for every router that routes differently: learned (router weights
-in the file), signature (from the tiles' ternary up weights) and hash (from the token ids).
+in the file), learned_st with the router prior and a router learning-rate factor (the per-token
+table in the file, the factor folded into the weights), signature (from the tiles' ternary up
+weights) and hash (from the token ids).
 Also --bench and self-speculative decoding on a trix file."""
 import os
 import re
@@ -44,12 +46,19 @@ def data(tmp_path_factory):
 
 _exported = {}
 
+ROUTERS = {
+    "learned": ["--model.router=learned"],
+    "learned_st_prior": ["--model.router=learned_st", "--model.router_prior=2", "--model.router_lr_scale=0.5"],
+    "signature": ["--model.router=signature"],
+    "hash": ["--model.router=hash"],
+}
+
 
 def train_and_export(data, router):
     """The checkpoint and its TQ2_0 GGUF for `router` (trained once per module)."""
     if router not in _exported:
         run(tool("trit-train"), f"--run.dir={data}", f"--run.name={router}", f"--data.path={data / 'data.h5'}",
-            "--train.max_steps=20", "--checkpoint.interval=20", f"--model.router={router}", *MODEL)
+            "--train.max_steps=20", "--checkpoint.interval=20", *ROUTERS[router], *MODEL)
         checkpoint = sorted((data / router / "checkpoints").glob("step_*.h5"))[-1]
         model = data / f"{router}.gguf"
         # The tied embedding (also the head) stays float32: the contract is about the ternary layers.
@@ -59,7 +68,7 @@ def train_and_export(data, router):
     return _exported[router]
 
 
-@pytest.fixture(scope="module", params=["learned", "signature", "hash"])
+@pytest.fixture(scope="module", params=list(ROUTERS))
 def trained(request, data):
     return (request.param, *train_and_export(data, request.param))
 

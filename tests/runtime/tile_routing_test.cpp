@@ -62,6 +62,39 @@ TEST_CASE("tile routing: every router kind picks the training side's tile and ga
   }
 }
 
+TEST_CASE("tile routing: the router prior and the router's learning-rate factor route as in training") {
+  const int64_t C = 64, F = 16, E = 40, N = 200, vocab = 300;
+  for (auto kind : {nn::RouterKind::learned, nn::RouterKind::learned_st}) {
+    INFO(nn::router_kind_name(kind));
+    // prior 0.3 with noise of half that: the router weights and the prior both decide.
+    auto ffn = test::random_tile_ffn(kind, C, F, E, 33, /*layer=*/1, false, /*prior=*/0.3, /*lr_scale=*/0.1, vocab);
+    REQUIRE(ffn->router_prior.defined());
+    const runtime::TileFfnLayer layer = test::runtime_tile_layer(*ffn);
+    Generator gen(8);
+    const Tensor x = Tensor::randn({N, C}, gen);
+    std::vector<int32_t> ids(static_cast<size_t>(N));
+    for (int64_t i = 0; i < N; ++i) ids[size_t(i)] = int32_t((i * 53 + 7) % vocab);
+    NoGradGuard no_grad;
+    Tensor gate_scale;
+    const auto expected = ffn->route(x, Tensor::from_vector(ids, {N}), &gate_scale, nullptr);
+    const auto got = route_runtime(layer.router(), x.to_vector<float>(), ids, nullptr);
+    CHECK(got.tile == expected);
+    const auto want_gate = kind == nn::RouterKind::learned ? gate_scale.to_vector<float>() : std::vector<float>(N, 1.0f);
+    for (int64_t i = 0; i < N; ++i) CHECK(got.gate[size_t(i)] == Approx(want_gate[size_t(i)]).epsilon(1e-5));
+    // Both parts matter: without the prior the routes change, and they are not just the hash.
+    runtime::TileRouter no_prior = layer.router();
+    no_prior.token_prior.clear();
+    CHECK(route_runtime(no_prior, x.to_vector<float>(), ids, nullptr).tile != expected);
+    int64_t off_hash = 0;
+    for (int64_t i = 0; i < N; ++i) off_hash += expected[size_t(i)] != nn::hash_tile(ids[size_t(i)], 1, E);
+    CHECK(off_hash > 0);
+    // A token outside the prior's vocabulary is an error, not a read past the table.
+    const auto xv = x.to_vector<float>();
+    const std::vector<float> row(xv.begin(), xv.begin() + C);
+    CHECK_THROWS_WITH(route_runtime(layer.router(), row, {int32_t(vocab)}, nullptr), Catch::Contains("vocabulary"));
+  }
+}
+
 TEST_CASE("tile routing: signatures are the signs of the ternary up weights' column sums") {
   auto ffn = test::random_tile_ffn(nn::RouterKind::signature, 64, 16, 4, 9);
   std::vector<Tensor> ups;

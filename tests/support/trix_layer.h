@@ -12,8 +12,11 @@
 
 namespace trit::test {
 
+// prior > 0 (learned routers): a router prior over `vocab` tokens, started at `prior` and then
+// perturbed so that it is not the hash alone; lr_scale: the router's learning-rate factor.
 inline std::shared_ptr<nn::TileFfn> random_tile_ffn(nn::RouterKind router, int64_t C, int64_t F, int64_t E,
-                                                    uint64_t seed, int64_t layer = 0, bool relu2 = false) {
+                                                    uint64_t seed, int64_t layer = 0, bool relu2 = false,
+                                                    double prior = 0, double lr_scale = 1, int64_t vocab = 0) {
   nn::TileFfnConfig c;
   c.d_model = C;
   c.d_tile = F;
@@ -23,8 +26,16 @@ inline std::shared_ptr<nn::TileFfn> random_tile_ffn(nn::RouterKind router, int64
   c.activation = relu2 ? nn::GluActivation::relu2 : nn::GluActivation::silu;
   c.init_std = 0.05;
   c.out_init_std = 0.05;
+  c.router_prior = prior;
+  c.router_lr_scale = lr_scale;
+  c.vocab_size = vocab;
   Generator gen(seed);
   auto ffn = std::make_shared<nn::TileFfn>(c, gen);
+  if (ffn->router_prior.defined()) {
+    const Tensor noise = Tensor::randn(ffn->router_prior.shape(), gen);
+    float* b = ffn->router_prior.data<float>();
+    for (int64_t i = 0; i < ffn->router_prior.numel(); ++i) b[i] += float(prior) * 0.5f * noise.data<float>()[i];
+  }
   for (const auto& t : *ffn->tiles) {
     const Tensor r = Tensor::rand({F}, gen);
     float* w = t->sub_norm->weight.data<float>();
@@ -53,10 +64,14 @@ inline runtime::TileFfnLayer runtime_tile_layer(const nn::TileFfn& ffn) {
   for (const auto& t : tiles) ups.push_back(t.up.ternary_view());
   std::vector<float> weights;
   if (c.router == nn::RouterKind::signature) weights = runtime::tile_signatures(ups);
-  if (ffn.router) weights = ffn.router->weight.to_vector<float>();
-  return runtime::TileFfnLayer(
-      shape, std::move(tiles), std::move(sub_norm),
-      runtime::make_tile_router(c.router, size_t(c.n_tiles), size_t(c.d_model), c.layer, std::move(weights)));
+  if (ffn.router) {
+    weights = ffn.router->weight.to_vector<float>();
+    for (float& w : weights) w = float(double(w) * c.router_lr_scale);  // as the export folds it
+  }
+  runtime::TileRouter router =
+      runtime::make_tile_router(c.router, size_t(c.n_tiles), size_t(c.d_model), c.layer, std::move(weights));
+  if (ffn.router_prior.defined()) router.token_prior = ffn.router_prior.to_vector<float>();
+  return runtime::TileFfnLayer(shape, std::move(tiles), std::move(sub_norm), std::move(router));
 }
 
 }  // namespace trit::test
