@@ -26,6 +26,21 @@ def run(*args) -> str:
     return proc.stdout
 
 
+def run_full(*args) -> subprocess.CompletedProcess:
+    """Runs a program that must succeed; returns stdout and stderr (trit-eval reports on both)."""
+    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True)
+    assert proc.returncode == 0, f"{args[0]} failed: {proc.stderr}"
+    return proc
+
+
+def contract_dataset(d: Path) -> Path:
+    """A small repetitive byte corpus prepared by trit-data: what the runtime contract tests train on."""
+    text = "".join(f"line {i}: all the world's a stage, and all the men and women merely players.\n" for i in range(300))
+    (d / "corpus.txt").write_text(text)
+    run(bin_path("trit-data"), "prepare", "--input", d / "corpus.txt", "--output", d / "data.h5")
+    return d / "data.h5"
+
+
 def write_fixtures(tmp_path: Path) -> Path:
     run(bin_path("trit-write-fixtures"), tmp_path)
     return tmp_path

@@ -5,39 +5,28 @@ user runs it: --bench, --speculative-layers, errors on a damaged file.
 
 The export is trit-convert's (TQ2_0 blocks with d = 1 and exact per-tensor .scale tensors;
 docs/formats.md)."""
-import os
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
-BIN = Path(os.environ.get("TRIT_BIN_DIR", "build/bin"))
+from peer_util import bin_path, contract_dataset
+from peer_util import run_full as run
+
+
+def tool(name):
+    return str(bin_path(name))
+
 
 MODEL = ["--model.d_model=256", "--model.n_layers=2", "--model.n_heads=4", "--model.n_kv_heads=2",
          "--model.d_ff=512", "--model.max_seq_len=128", "--train.batch_size=4", "--train.seq_len=64",
          "--optim.warmup_steps=5", "--eval.batches=1", "--train.log_interval=10", "--run.threads=1"]
 
 
-def tool(name):
-    path = BIN / name
-    if not path.exists():
-        pytest.fail(f"{path} was not built")
-    return str(path)
-
-
-def run(*args):
-    out = subprocess.run([str(a) for a in args], capture_output=True, text=True)
-    assert out.returncode == 0, f"{args[0]} failed: {out.stderr}"
-    return out
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     d = tmp_path_factory.mktemp("contract")
-    text = "".join(f"line {i}: all the world's a stage, and all the men and women merely players.\n" for i in range(300))
-    (d / "corpus.txt").write_text(text)
-    run(tool("trit-data"), "prepare", "--input", d / "corpus.txt", "--output", d / "data.h5")
+    contract_dataset(d)
     run(tool("trit-train"), f"--run.dir={d}", "--run.name=r", f"--data.path={d / 'data.h5'}", "--train.max_steps=30",
         "--checkpoint.interval=30", *MODEL)
     checkpoint = sorted((d / "r" / "checkpoints").glob("step_*.h5"))[-1]

@@ -6,14 +6,17 @@ in the file), learned_st with the router prior and a router learning-rate factor
 table in the file, the factor folded into the weights), signature (from the tiles' ternary up
 weights) and hash (from the token ids).
 Also --bench and self-speculative decoding on a trix file."""
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
-BIN = Path(os.environ.get("TRIT_BIN_DIR", "build/bin"))
+from peer_util import bin_path, contract_dataset
+from peer_util import run_full as run
+
+
+def tool(name):
+    return str(bin_path(name))
+
 
 # TQ2_0 rows must be multiples of 256: d_model and d_tile are 256.
 MODEL = ["--model.family=trix", "--model.d_model=256", "--model.n_layers=2", "--model.n_heads=4",
@@ -22,25 +25,10 @@ MODEL = ["--model.family=trix", "--model.d_model=256", "--model.n_layers=2", "--
          "--train.log_interval=10", "--run.threads=1"]
 
 
-def tool(name):
-    path = BIN / name
-    if not path.exists():
-        pytest.fail(f"{path} was not built")
-    return str(path)
-
-
-def run(*args):
-    out = subprocess.run([str(a) for a in args], capture_output=True, text=True)
-    assert out.returncode == 0, f"{args[0]} failed: {out.stderr}"
-    return out
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     d = tmp_path_factory.mktemp("trix_contract")
-    text = "".join(f"line {i}: all the world's a stage, and all the men and women merely players.\n" for i in range(300))
-    (d / "corpus.txt").write_text(text)
-    run(tool("trit-data"), "prepare", "--input", d / "corpus.txt", "--output", d / "data.h5")
+    contract_dataset(d)
     return d
 
 
