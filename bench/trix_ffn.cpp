@@ -17,38 +17,15 @@
 #include <vector>
 
 #include "trit/autograd/grad_mode.h"
+#include "bench_timing.h"
 #include "trit/core/rng.h"
 #include "trit/nn/glu_ffn.h"
 #include "trit/nn/tile_ffn.h"
 #include "trit/ops/ops.h"
 
-namespace {
-
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-
-double cpu_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-struct Sample {
-  double wall = 0, cpu = 0;
-};
-
-template <typename Fn>
-Sample timed(Fn&& fn) {
-  const double w0 = now(), c0 = cpu_now();
-  fn();
-  return {now() - w0, cpu_now() - c0};
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-}  // namespace
+using trit::bench::Sample;
+using trit::bench::median;
+using trit::bench::timed;
 
 int main(int argc, char** argv) {
   using namespace trit;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "trit/core/rng.h"
 #include "trit/runtime/cpu_features.h"
 #include "trit/runtime/decoder_ops.h"
@@ -31,29 +32,9 @@ namespace {
 using namespace trit;
 using namespace trit::runtime;
 
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-
-double cpu_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-struct Sample {
-  double wall = 0, cpu = 0;
-};
-
-template <typename Fn>
-Sample timed(Fn&& fn) {
-  const double w0 = now(), c0 = cpu_now();
-  fn();
-  return {now() - w0, cpu_now() - c0};
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using trit::bench::Sample;
+using trit::bench::median;
+using trit::bench::timed;
 
 // n uniform 32-bit words from gen (four per counter).
 std::vector<uint32_t> random_words(size_t n, Generator& gen) {
