@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "support/check.h"
+#include "support/cuda.h"
+#include "support/device_compare.h"
 #include "trit/nn/tile_ffn.h"
 #include "trit/ops/ops.h"
 
@@ -211,4 +213,42 @@ TEST_CASE("router learning-rate factor: the same start logits, gradients scaled 
   sum(plain.forward(x, Tensor())).backward();
   sum(slow.forward(x, Tensor())).backward();
   test::check_close(slow.router->weight.grad(), plain.router->weight.grad() * 0.1, 1e-5, 1e-7);
+}
+
+TEST_CASE("TileFfn on CUDA: the CPU's routes, outputs and gradients (learned_st with the prior, learned, hash)") {
+  TRIT_REQUIRE_GPU();
+  for (RouterKind kind : {RouterKind::learned_st, RouterKind::learned, RouterKind::hash}) {
+    INFO(router_kind_name(kind));
+    TileFfnConfig c = small(kind);
+    c.n_tiles = 8;
+    if (kind == RouterKind::learned_st) {
+      c.vocab_size = 64;
+      c.router_prior = 1.0;
+      c.router_lr_scale = 0.5;
+    }
+    Generator g1(11), g2(11), gx(12);
+    TileFfn cpu(c, g1), gpu(c, g2);
+    gpu.to(Device::cuda(0));
+    const Tensor x = Tensor::randn({37, 16}, gx), r = Tensor::randn({37, 16}, gx);
+    std::vector<int32_t> idv(37);
+    for (int i = 0; i < 37; ++i) idv[size_t(i)] = (i * 13 + 5) % 64;
+    const Tensor ids = Tensor::from_vector(idv, {37});
+    const Tensor x_gpu = x.to(Device::cuda(0)), ids_gpu = ids.to(Device::cuda(0)), r_gpu = r.to(Device::cuda(0));
+    {
+      NoGradGuard no_grad;
+      CHECK(gpu.route(x_gpu, ids_gpu, nullptr, nullptr) == cpu.route(x, ids, nullptr, nullptr));
+    }
+    const Tensor y_cpu = cpu.forward(x, ids), y_gpu = gpu.forward(x_gpu, ids_gpu);
+    test::require_close(y_gpu.to(Device::cpu()), y_cpu, 1e-5, 1e-6, "output");
+    sum(y_cpu * r).backward();
+    sum(y_gpu * r_gpu).backward();
+    const auto pc = cpu.named_parameters(), pg = gpu.named_parameters();
+    REQUIRE(pc.size() == pg.size());
+    for (size_t i = 0; i < pc.size(); ++i) {
+      INFO(pc[i].first);
+      const Tensor gc = pc[i].second.grad(), gg = pg[i].second.grad();
+      REQUIRE(gc.defined() == gg.defined());
+      if (gc.defined()) test::require_close(gg.to(Device::cpu()), gc, 1e-4, 1e-6, "gradient");
+    }
+  }
 }

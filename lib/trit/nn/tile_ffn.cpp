@@ -72,7 +72,7 @@ std::vector<int32_t> TileFfn::route(const Tensor& x2d, const Tensor& ids, Tensor
       const Tensor p = softmax(logits, -1);
       const std::vector<int32_t> tile = argmax_rows(p.detach());
       if (gate_scale) {
-        const Tensor kept = gather(p, 1, Tensor::from_vector(tile, {N, 1})).reshape({N});
+        const Tensor kept = gather(p, 1, Tensor::from_vector(tile, {N, 1}).to(p.device())).reshape({N});
         *gate_scale = config_.router == RouterKind::learned ? kept : (kept - kept.detach()) + 1.0;
       }
       if (probs) *probs = p;

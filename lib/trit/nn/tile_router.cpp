@@ -41,7 +41,7 @@ Tensor tile_signatures(const std::vector<Tensor>& up_weights) {
       sig.push_back(t > 0.5 ? 1.0 : (t < -0.5 ? -1.0 : 0.0));
     }
   }
-  return Tensor::from_vector(sig, {int64_t(up_weights.size()), C}).to(up_weights[0].dtype());
+  return Tensor::from_vector(sig, {int64_t(up_weights.size()), C}).to(up_weights[0].dtype()).to(up_weights[0].device());
 }
 
 std::vector<int32_t> argmax_rows(const Tensor& scores) {
@@ -85,7 +85,7 @@ Tensor load_balance_loss(const Tensor& probs, const std::vector<int64_t>& counts
   TRIT_CHECK(total > 0, "load_balance_loss: no tokens");
   std::vector<double> f;
   for (int64_t c : counts) f.push_back(double(E) * double(c) / double(total));
-  const Tensor fe = Tensor::from_vector(f, {E}).to(probs.dtype());
+  const Tensor fe = Tensor::from_vector(f, {E}).to(probs.dtype()).to(probs.device());
   return sum(mean(probs, {0}) * fe);
 }
 

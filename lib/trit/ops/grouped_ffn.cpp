@@ -11,8 +11,9 @@ namespace {
 
 Tensor project(const Tensor& x, const Tensor& w, bool ternary) { return ternary ? bitlinear(x, w) : linear(x, w); }
 
-Tensor index_tensor(const std::vector<int32_t>& v) {
-  return Tensor::from_vector(v, {int64_t(v.size())});
+// Index lists are made on the host (routing is decided there) and used where x lives.
+Tensor index_tensor(const std::vector<int32_t>& v, Device device) {
+  return Tensor::from_vector(v, {int64_t(v.size())}).to(device);
 }
 
 void check_inputs(const Tensor& x, const std::vector<TileWeights>& tiles, std::span<const int32_t> tile_of_token,
@@ -90,9 +91,9 @@ Tensor grouped_glu_ffn(const Tensor& x, const std::vector<TileWeights>& tiles, s
                        const Tensor& gate_scale, const GroupedFfnOptions& o) {
   check_inputs(x, tiles, tile_of_token, gate_scale);
   const int64_t N = x.size(0), C = x.size(1), E = int64_t(tiles.size());
-  if (N == 0) return Tensor::zeros({0, C}, x.dtype());
+  if (N == 0) return Tensor::zeros({0, C}, x.dtype(), x.device());
   const TileGroups groups = group_by_tile(tile_of_token, E);
-  const Tensor perm = index_tensor(groups.perm), inverse = index_tensor(groups.inverse);
+  const Tensor perm = index_tensor(groups.perm, x.device()), inverse = index_tensor(groups.inverse, x.device());
   std::vector<Tensor> inputs{x, gate_scale};
   for (const TileWeights& t : tiles) inputs.insert(inputs.end(), {t.gate, t.up, t.down, t.sub_norm});
   const bool grad = needs_grad(inputs);
@@ -103,7 +104,7 @@ Tensor grouped_glu_ffn(const Tensor& x, const std::vector<TileWeights>& tiles, s
     NoGradGuard no_grad;
     const Tensor xs = index_select(x.detach(), 0, perm);
     gate_sorted = gate_scale.defined() ? index_select(gate_scale.detach(), 0, perm).reshape({N, 1}) : Tensor();
-    out_sorted = Tensor::empty({N, C}, x.dtype());
+    out_sorted = Tensor::empty({N, C}, x.dtype(), x.device());
     for (int64_t e = 0; e < E; ++e) {
       TileSaved& s = (*saved)[size_t(e)];
       s.start = groups.offsets[size_t(e)];
@@ -142,8 +143,8 @@ Tensor grouped_glu_ffn(const Tensor& x, const std::vector<TileWeights>& tiles, s
          [saved, perm, inverse, gate_sorted, sub_norms, N, C, relu2_act = o.relu2, eps = o.norm_eps,
           has_gate = gate_scale.defined()](const Tensor& dout) {
            const Tensor dos = index_select(contiguous(dout), 0, perm);
-           Tensor dxs = Tensor::empty({N, C}, dout.dtype());
-           Tensor dgs = has_gate ? Tensor::empty({N, 1}, dout.dtype()) : Tensor();
+           Tensor dxs = Tensor::empty({N, C}, dout.dtype(), dout.device());
+           Tensor dgs = has_gate ? Tensor::empty({N, 1}, dout.dtype(), dout.device()) : Tensor();
            std::vector<Tensor> grads(2 + 4 * saved->size());
            for (size_t e = 0; e < saved->size(); ++e) {
              const TileSaved& s = (*saved)[e];
@@ -196,7 +197,7 @@ Tensor masked_glu_ffn_reference(const Tensor& x, const std::vector<TileWeights>&
   for (size_t e = 0; e < tiles.size(); ++e) {
     std::vector<double> m(size_t(N), 0.0);
     for (int64_t n = 0; n < N; ++n) m[size_t(n)] = tile_of_token[size_t(n)] == int32_t(e) ? 1.0 : 0.0;
-    const Tensor mask = Tensor::from_vector(m, {N, 1}).to(x.dtype());
+    const Tensor mask = Tensor::from_vector(m, {N, 1}).to(x.dtype()).to(x.device());
     const Tensor y = tile_glu_ffn(x, tiles[e], o) * mask;
     out = out.defined() ? out + y : y;
   }
