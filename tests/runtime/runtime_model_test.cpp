@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "support/gguf_export.h"
+#include "support/model_compare.h"
 #include "trit/core/accelerator.h"
 #include "trit/core/rng.h"
 #include "trit/models/decoder.h"
@@ -19,6 +20,10 @@
 #include "trit/train/generate.h"
 
 using namespace trit;
+using test::mean_relative_error;
+using test::reference_logits;
+using test::relative_error;
+using test::sample_ids;
 
 namespace {
 
@@ -36,57 +41,11 @@ models::ModelConfig tiny_config(const std::string& family) {
   return c;
 }
 
-// A random model whose norm weights are not all 1 (so a misplaced norm shows).
 std::shared_ptr<models::Decoder> random_decoder(const std::string& family, uint64_t seed) {
   Generator g(seed);
   auto model = std::make_shared<models::Decoder>(tiny_config(family), family == "bitnet", g);
-  for (auto& [name, t] : model->named_parameters()) {
-    if (name.find("norm") == std::string::npos) continue;
-    float* p = t.data<float>();
-    Generator ng(seed + 17);
-    const Tensor r = Tensor::rand({t.numel()}, ng);
-    const float* rp = r.data<float>();
-    for (int64_t i = 0; i < t.numel(); ++i) p[i] = 0.5f + rp[i];
-  }
-  model->eval();
+  test::randomize_norms(*model, seed);
   return model;
-}
-
-std::vector<int32_t> sample_ids(size_t n, uint64_t seed) {
-  std::vector<int32_t> ids(n);
-  uint64_t s = seed;
-  for (auto& id : ids) {
-    s = s * 6364136223846793005ull + 1442695040888963407ull;
-    id = int32_t((s >> 33) % 256);
-  }
-  return ids;
-}
-
-std::vector<float> reference_logits(models::Decoder& model, const std::vector<int32_t>& ids) {
-  NoGradGuard no_grad;
-  return model.forward(Tensor::from_vector(ids, {1, int64_t(ids.size())})).to_vector<float>();
-}
-
-// max |a - b| / max |b|
-double relative_error(std::span<const float> a, const std::vector<float>& b) {
-  REQUIRE(a.size() == b.size());
-  double diff = 0, scale = 0;
-  for (size_t i = 0; i < b.size(); ++i) {
-    diff = std::max(diff, double(std::fabs(a[i] - b[i])));
-    scale = std::max(scale, double(std::fabs(b[i])));
-  }
-  return diff / scale;
-}
-
-// mean |a - b| / mean |b|
-double mean_relative_error(std::span<const float> a, const std::vector<float>& b) {
-  REQUIRE(a.size() == b.size());
-  double diff = 0, scale = 0;
-  for (size_t i = 0; i < b.size(); ++i) {
-    diff += std::fabs(double(a[i]) - double(b[i]));
-    scale += std::fabs(double(b[i]));
-  }
-  return diff / scale;
 }
 
 // BitNet's int8 activation rounding is discontinuous: a float difference of one ulp can move

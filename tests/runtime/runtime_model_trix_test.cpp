@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "support/model_compare.h"
 #include "trit/autograd/grad_mode.h"
 #include "trit/core/rng.h"
 #include "trit/formats/gguf_reader.h"
@@ -20,6 +21,8 @@
 #include "trit/train/generate.h"
 
 using namespace trit;
+using test::reference_logits;
+using test::sample_ids;
 
 namespace {
 
@@ -38,45 +41,15 @@ std::shared_ptr<models::Trix> random_trix(const std::string& router, int64_t d_t
   c.init_std = 0.05;
   Generator g(seed);
   auto model = std::make_shared<models::Trix>(c, g);
-  for (auto& [name, t] : model->named_parameters()) {
-    if (name.find("norm") == std::string::npos) continue;
-    Generator ng(seed + 17);
-    const Tensor r = Tensor::rand({t.numel()}, ng);
-    for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = 0.5f + r.data<float>()[i];
-  }
-  model->eval();
+  test::randomize_norms(*model, seed);
   return model;
-}
-
-std::vector<int32_t> sample_ids(size_t n, uint64_t seed) {
-  std::vector<int32_t> ids(n);
-  uint64_t s = seed;
-  for (auto& id : ids) {
-    s = s * 6364136223846793005ull + 1442695040888963407ull;
-    id = int32_t((s >> 33) % 256);
-  }
-  return ids;
-}
-
-std::vector<float> reference_logits(models::Trix& model, const std::vector<int32_t>& ids) {
-  NoGradGuard no_grad;
-  return model.forward(Tensor::from_vector(ids, {1, int64_t(ids.size())})).to_vector<float>();
 }
 
 // mean |a - b| / mean |b| and max |a - b| / max |b|: BitNet's int8 rounding lets a rare
 // activation flip by one step (see runtime_model_test.cpp), so both are checked.
 void check_logits(std::span<const float> a, const std::vector<float>& b, double mean_tol, double max_tol) {
-  REQUIRE(a.size() == b.size());
-  double sum_diff = 0, sum_b = 0, max_diff = 0, max_b = 0;
-  for (size_t i = 0; i < b.size(); ++i) {
-    const double d = std::fabs(double(a[i]) - double(b[i]));
-    sum_diff += d;
-    sum_b += std::fabs(double(b[i]));
-    max_diff = std::max(max_diff, d);
-    max_b = std::max(max_b, double(std::fabs(b[i])));
-  }
-  CHECK(sum_diff / sum_b < mean_tol);
-  CHECK(max_diff / max_b < max_tol);
+  CHECK(test::mean_relative_error(a, b) < mean_tol);
+  CHECK(test::relative_error(a, b) < max_tol);
 }
 
 std::filesystem::path temp_gguf(const std::string& name) {
