@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/check.h"
+#include "support/model_compare.h"
 #include "trit/models/registry.h"
 #include "trit/models/trix.h"
 #include "trit/ops/ops.h"
@@ -89,15 +90,6 @@ TEST_CASE("trix incremental decoding with the KV cache equals the full forward")
     INFO(router);
     Generator g(3);
     auto model = create_model(tiny_trix(router), g);
-    NoGradGuard no_grad;
-    Tensor ids = Tensor::from_vector<int32_t>({3, 1, 4, 1, 5, 9, 2, 6}, {1, 8});
-    Tensor full = model->forward(ids);
-    KVCache cache = model->make_cache(1, 8);
-    Tensor prompt = model->forward(ids.narrow(1, 0, 5).contiguous(), &cache);
-    test::check_close(prompt, full.narrow(1, 0, 5), 1e-5, 1e-5);
-    for (int64_t t = 5; t < 8; ++t) {
-      Tensor step = model->forward(ids.narrow(1, t, 1).contiguous(), &cache);
-      test::check_close(step, full.narrow(1, t, 1), 1e-5, 1e-5);
-    }
+    test::check_kv_cache_matches_full(*model);
   }
 }

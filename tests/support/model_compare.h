@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/check.h"
 #include "trit/autograd/grad_mode.h"
 #include "trit/core/rng.h"
 #include "trit/models/model.h"
@@ -66,6 +67,22 @@ inline double mean_relative_error(std::span<const float> a, const std::vector<fl
     scale += std::fabs(double(b[i]));
   }
   return diff / scale;
+}
+
+// Prefilling 5 tokens into a KV cache and then decoding 3 one at a time gives the logits of
+// the full forward over all 8.
+inline void check_kv_cache_matches_full(models::LanguageModel& model) {
+  NoGradGuard no_grad;
+  const Tensor ids = Tensor::from_vector<int32_t>({3, 1, 4, 1, 5, 9, 2, 6}, {1, 8});
+  const Tensor full = model.forward(ids);
+  models::KVCache cache = model.make_cache(1, 8);
+  const Tensor prompt = model.forward(ids.narrow(1, 0, 5).contiguous(), &cache);
+  check_close(prompt, full.narrow(1, 0, 5), 1e-5, 1e-5);
+  for (int64_t t = 5; t < 8; ++t) {
+    const Tensor step = model.forward(ids.narrow(1, t, 1).contiguous(), &cache);
+    check_close(step, full.narrow(1, t, 1), 1e-5, 1e-5);
+  }
+  CHECK(cache.length() == 8);
 }
 
 }  // namespace trit::test
