@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <fstream>
 #include <random>
 
@@ -11,20 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / std::to_string(std::random_device{}()).insert(0, "trit_corpus_");
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path write(const std::string& name, const std::string& text) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-};
+using trit::test::TempDir;
 
 }  // namespace
 
@@ -36,7 +25,7 @@ TEST_CASE("input listing walks folders in sorted order and skips hidden names") 
   d.write("corpus/.hidden", "h");
   d.write("corpus/.git/config", "g");
   auto single = d.write("single.txt", "s");
-  auto files = list_input_files({single.string(), (d.path / "corpus").string(), single.string()});
+  auto files = list_input_files({single.string(), (d.path() / "corpus").string(), single.string()});
   REQUIRE(files.size() == 4);
   CHECK(files[0].path == single);
   CHECK(files[1].path.filename() == "y.txt");
@@ -47,10 +36,10 @@ TEST_CASE("input listing walks folders in sorted order and skips hidden names") 
 
 TEST_CASE("input listing names what is missing") {
   TempDir d;
-  CHECK_THROWS_WITH(list_input_files({(d.path / "nope.txt").string()}),
+  CHECK_THROWS_WITH(list_input_files({(d.path() / "nope.txt").string()}),
                     Catch::Contains("nope.txt") && Catch::Contains("no such"));
-  fs::create_directories(d.path / "empty");
-  CHECK_THROWS_WITH(list_input_files({(d.path / "empty").string()}), Catch::Contains("no input files"));
+  fs::create_directories(d.path() / "empty");
+  CHECK_THROWS_WITH(list_input_files({(d.path() / "empty").string()}), Catch::Contains("no input files"));
   CHECK_THROWS_AS(list_input_files({}), trit::Error);
 }
 
@@ -63,5 +52,5 @@ TEST_CASE("block reader returns the file in blocks") {
   std::string got;
   for (auto b = r.next(); !b.empty(); b = r.next()) got += b;
   CHECK(got == text);
-  CHECK_THROWS_WITH(BlockReader(d.path / "missing"), Catch::Contains("missing"));
+  CHECK_THROWS_WITH(BlockReader(d.path() / "missing"), Catch::Contains("missing"));
 }

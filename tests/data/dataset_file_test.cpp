@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <fstream>
 #include <random>
 
@@ -13,15 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           std::to_string(std::random_device{}()).insert(0, "trit_dataset_test_");
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using trit::test::TempDir;
 
 std::vector<int32_t> random_ids(size_t n, int32_t n_vocab, unsigned seed) {
   std::mt19937 rng(seed);
@@ -76,10 +70,10 @@ void patch_bytes(const fs::path& path, const std::string& from, const std::strin
 
 TEST_CASE("dataset file round-trips tokens, tokenizer and metadata") {
   TempDir dir;
-  fs::path path = dir.path / "d.h5";
+  fs::path path = dir.path() / "d.h5";
   auto train = random_ids(50000, 256, 1), val = random_ids(3000, 256, 2);
   write_file(path, byte_tokenizer_spec(), train, val, 4);
-  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
 
   DatasetFile f(path);
   CHECK(f.n_vocab() == 256);
@@ -106,7 +100,7 @@ TEST_CASE("dataset file round-trips tokens, tokenizer and metadata") {
 
 TEST_CASE("dataset file stores ids as int32 when the vocabulary exceeds 65536") {
   TempDir dir;
-  fs::path path = dir.path / "big.h5";
+  fs::path path = dir.path() / "big.h5";
   auto spec = big_vocab_spec(70000);
   auto train = random_ids(5000, 70000, 3);
   train[17] = 69999;
@@ -120,7 +114,7 @@ TEST_CASE("dataset file stores ids as int32 when the vocabulary exceeds 65536") 
 
 TEST_CASE("dataset writer rejects bad ids and leaves nothing behind when not finished") {
   TempDir dir;
-  fs::path path = dir.path / "d.h5";
+  fs::path path = dir.path() / "d.h5";
   {
     DatasetWriter w(path, byte_tokenizer_spec(), {});
     std::vector<int32_t> bad{1, 2, 256};
@@ -128,28 +122,28 @@ TEST_CASE("dataset writer rejects bad ids and leaves nothing behind when not fin
     std::vector<int32_t> ok{1, 2};
     w.append(Split::train, ok, 2);
   }
-  CHECK(fs::is_empty(dir.path));
+  CHECK(fs::is_empty(dir.path()));
 }
 
 TEST_CASE("dataset reader gives one clear error for broken files") {
   TempDir dir;
-  fs::path path = dir.path / "d.h5";
+  fs::path path = dir.path() / "d.h5";
   auto train = random_ids(200000, 256, 4);
   for (int i = 0; i < 8; ++i) train[150000 + i] = 200 + i;
   write_file(path, byte_tokenizer_spec(), train, random_ids(100, 256, 5));
 
   SECTION("missing file") {
-    CHECK_THROWS_WITH(DatasetFile(dir.path / "nope.h5"), Contains("nope.h5"));
+    CHECK_THROWS_WITH(DatasetFile(dir.path() / "nope.h5"), Contains("nope.h5"));
   }
   SECTION("not HDF5") {
-    std::ofstream(dir.path / "text.h5") << "hello world\n";
-    CHECK_THROWS_WITH(DatasetFile(dir.path / "text.h5"),
+    std::ofstream(dir.path() / "text.h5") << "hello world\n";
+    CHECK_THROWS_WITH(DatasetFile(dir.path() / "text.h5"),
                       Contains("text.h5") && Contains("not an HDF5 file"));
   }
   SECTION("truncated") {
     auto size = fs::file_size(path);
     for (auto keep : {size / 2, size - 100, uintmax_t{1000}}) {
-      fs::path cut = dir.path / "cut.h5";
+      fs::path cut = dir.path() / "cut.h5";
       fs::copy_file(path, cut, fs::copy_options::overwrite_existing);
       fs::resize_file(cut, keep);
       INFO("kept " << keep << " of " << size);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -15,20 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / std::to_string(std::random_device{}()).insert(0, "trit_prepare_");
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path write(const std::string& name, const std::string& text) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-};
+using trit::test::TempDir;
 
 std::string shared_text(size_t max_bytes) {
   std::ifstream in(std::string(TRIT_SHARED_DIR) + "/datasets/tinyshakespeare.txt", std::ios::binary);
@@ -50,7 +39,7 @@ TEST_CASE("prepare with bytes stores the input stream split at 90%") {
   std::string a = "First file.\n", b = std::string("second\0file\xff", 12);
   d.write("in/1.txt", a);
   d.write("in/2.bin", b);
-  PrepareOptions opt{.inputs = {(d.path / "in").string()}, .output = d.path / "out.h5",
+  PrepareOptions opt{.inputs = {(d.path() / "in").string()}, .output = d.path() / "out.h5",
                      .encoding = "bytes", .block_bytes = 5};
   auto report = prepare_dataset(opt);
   CHECK(report.total_bytes == 24);
@@ -65,14 +54,14 @@ TEST_CASE("prepare with bytes stores the input stream split at 90%") {
   CHECK(f.sources()[0].n_bytes == 12);
   CHECK(f.attribute("encoding") == "bytes");
   CHECK(fs::is_regular_file(opt.output));
-  CHECK(std::distance(fs::directory_iterator(d.path), fs::directory_iterator()) == 2);
+  CHECK(std::distance(fs::directory_iterator(d.path()), fs::directory_iterator()) == 2);
 }
 
 TEST_CASE("prepare with BPE encodes each side of the split like the tokenizer does") {
   TempDir d;
   std::string text = shared_text(60000);
   d.write("s.txt", text);
-  PrepareOptions opt{.inputs = {(d.path / "s.txt").string()}, .output = d.path / "bpe.h5",
+  PrepareOptions opt{.inputs = {(d.path() / "s.txt").string()}, .output = d.path() / "bpe.h5",
                      .tokenizer = "bpe:400", .val_fraction = 0.2, .block_bytes = 777};
   auto report = prepare_dataset(opt);
   CHECK(report.tokenizer == "bpe:400");
@@ -87,7 +76,7 @@ TEST_CASE("prepare with BPE encodes each side of the split like the tokenizer do
 
   // Training on a smaller sample gives another vocabulary, still round-tripping.
   opt.bpe_sample_bytes = 5000;
-  opt.output = d.path / "small.h5";
+  opt.output = d.path() / "small.h5";
   auto small = prepare_dataset(opt);
   CHECK(small.bpe_sample_bytes == 5000);
   DatasetFile g(opt.output);
@@ -109,7 +98,7 @@ TEST_CASE("prepare streams whitespace before words exactly like whole-text encod
     name[1] = static_cast<char>('0' + f);
     inputs.push_back(d.write(name, texts.back()).string());
   }
-  PrepareOptions opt{.inputs = inputs, .output = d.path / "w.h5", .tokenizer = "bpe:300",
+  PrepareOptions opt{.inputs = inputs, .output = d.path() / "w.h5", .tokenizer = "bpe:300",
                      .val_fraction = 0};
   for (size_t block : {3, 5, 7, 11}) {
     opt.block_bytes = block;
@@ -129,7 +118,7 @@ TEST_CASE("prepare with BPE in bytes mode round-trips binary input") {
   std::string bin;
   for (int i = 0; i < 30000; ++i) bin += static_cast<char>(rng() % 7 == 0 ? ' ' : rng() % 40);
   d.write("x.bin", bin);
-  PrepareOptions opt{.inputs = {(d.path / "x.bin").string()}, .output = d.path / "x.h5",
+  PrepareOptions opt{.inputs = {(d.path() / "x.bin").string()}, .output = d.path() / "x.h5",
                      .tokenizer = "bpe:500", .encoding = "bytes", .block_bytes = 1000};
   prepare_dataset(opt);
   DatasetFile f(opt.output);
@@ -143,13 +132,13 @@ TEST_CASE("prepare in utf8 mode moves the split to a character start") {
   std::string text;
   for (int i = 0; i < 10; ++i) text += "\xe2\x82\xac";  // 30 bytes of euro signs
   d.write("e.txt", text);
-  PrepareOptions opt{.inputs = {(d.path / "e.txt").string()}, .output = d.path / "e.h5",
+  PrepareOptions opt{.inputs = {(d.path() / "e.txt").string()}, .output = d.path() / "e.h5",
                      .val_fraction = 0.1, .block_bytes = 2};
   prepare_dataset(opt);  // floor(30 * 0.9) = 27 is a character start
   DatasetFile f(opt.output);
   CHECK(f.split(Split::train).n_bytes == 27);
   opt.val_fraction = 0.15;  // floor(25.5) = 25 is inside a character: moves to 27
-  opt.output = d.path / "e2.h5";
+  opt.output = d.path() / "e2.h5";
   prepare_dataset(opt);
   DatasetFile g(opt.output);
   CHECK(g.split(Split::train).n_bytes == 27);
@@ -160,13 +149,13 @@ TEST_CASE("prepare reports invalid UTF-8 with file and offset and writes nothing
   TempDir d;
   d.write("ok.txt", "fine\n");
   d.write("bad.txt", "abc\xc3(def");
-  PrepareOptions opt{.inputs = {(d.path / "ok.txt").string(), (d.path / "bad.txt").string()},
-                     .output = d.path / "out.h5"};
+  PrepareOptions opt{.inputs = {(d.path() / "ok.txt").string(), (d.path() / "bad.txt").string()},
+                     .output = d.path() / "out.h5"};
   CHECK_THROWS_WITH(prepare_dataset(opt), Contains("bad.txt") && Contains("offset 3"));
   opt.tokenizer = "bpe:300";
   CHECK_THROWS_WITH(prepare_dataset(opt), Contains("bad.txt") && Contains("offset 3"));
   CHECK_FALSE(fs::exists(opt.output));
-  CHECK(std::distance(fs::directory_iterator(d.path), fs::directory_iterator()) == 2);
+  CHECK(std::distance(fs::directory_iterator(d.path()), fs::directory_iterator()) == 2);
   opt.encoding = "bytes";
   CHECK_NOTHROW(prepare_dataset(opt));
 }
@@ -174,7 +163,7 @@ TEST_CASE("prepare reports invalid UTF-8 with file and offset and writes nothing
 TEST_CASE("prepare skips its own output inside an input folder") {
   TempDir d;
   d.write("in/a.txt", "some text\n");
-  PrepareOptions opt{.inputs = {(d.path / "in").string()}, .output = d.path / "in" / "out.h5"};
+  PrepareOptions opt{.inputs = {(d.path() / "in").string()}, .output = d.path() / "in" / "out.h5"};
   prepare_dataset(opt);
   auto again = prepare_dataset(opt);  // out.h5 now exists in the folder
   CHECK(again.n_files == 1);
@@ -185,7 +174,7 @@ TEST_CASE("prepare rejects bad options") {
   TempDir d;
   d.write("t.txt", "text");
   d.write("empty.txt", "");
-  PrepareOptions opt{.inputs = {(d.path / "t.txt").string()}, .output = d.path / "o.h5"};
+  PrepareOptions opt{.inputs = {(d.path() / "t.txt").string()}, .output = d.path() / "o.h5"};
   auto with = [&](auto change) {
     PrepareOptions o = opt;
     change(o);
@@ -196,7 +185,7 @@ TEST_CASE("prepare rejects bad options") {
                     Contains("wordpiece"));
   CHECK_THROWS_WITH(prepare_dataset(with([](auto& o) { o.val_fraction = 1.0; })), Contains("[0, 1)"));
   CHECK_THROWS_WITH(prepare_dataset(with([](auto& o) { o.encoding = "latin1"; })), Contains("latin1"));
-  CHECK_THROWS_WITH(prepare_dataset(with([&](auto& o) { o.inputs = {(d.path / "empty.txt").string()}; })),
+  CHECK_THROWS_WITH(prepare_dataset(with([&](auto& o) { o.inputs = {(d.path() / "empty.txt").string()}; })),
                     Contains("empty"));
   CHECK(parse_tokenizer_choice("bpe:4096") == 4096);
   CHECK(parse_tokenizer_choice("bytes") == 0);

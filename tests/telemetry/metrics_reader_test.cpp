@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "telemetry/test_dir.h"
+#include "support/temp_dir.h"
 #include "trit/core/error.h"
 
 using namespace trit;

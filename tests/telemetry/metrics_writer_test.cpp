@@ -7,7 +7,7 @@
 #include <limits>
 #include <sstream>
 
-#include "telemetry/test_dir.h"
+#include "support/temp_dir.h"
 #include "trit/core/error.h"
 
 using namespace trit;

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "telemetry/test_dir.h"
+#include "support/temp_dir.h"
 #include "trit/telemetry/metrics_reader.h"
 
 using namespace trit;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "telemetry/test_dir.h"
+#include "support/temp_dir.h"
 #include "trit/core/error.h"
 #include "trit/telemetry/crc32c.h"
 
