@@ -25,7 +25,9 @@ for tiles in 16 64; do
          "trix${tiles}_signature --model.n_tiles=$tiles --model.router=signature ${learned[*]}"
          "trix${tiles}_learned_plain --model.n_tiles=$tiles --model.router=learned_st ${learned[*]}"
          "trix${tiles}_learned --model.n_tiles=$tiles --model.router=learned"
-         "trix${tiles}_learned_st --model.n_tiles=$tiles --model.router=learned_st")
+         "trix${tiles}_learned_st --model.n_tiles=$tiles --model.router=learned_st"
+         "trix${tiles}_learned_dense --model.n_tiles=$tiles --model.router=learned --model.router_dense_grad=true"
+         "trix${tiles}_learned_st_dense --model.n_tiles=$tiles --model.router=learned_st --model.router_dense_grad=true")
 done
 one() {
   local name=$1; shift

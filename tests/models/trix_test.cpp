@@ -45,6 +45,12 @@ TEST_CASE("trix family has the documented parameters") {
   CHECK(sig->state_dict().count("layers.0.ffn.router.weight") == 0);
   ModelConfig bad = tiny_trix("topk");
   CHECK_THROWS_WITH(bad.validate(), Catch::Contains("router 'topk'"));
+  ModelConfig dense_hash = tiny_trix("hash");
+  dense_hash.router_dense_grad = true;
+  CHECK_THROWS_WITH(dense_hash.validate(), Catch::Contains("router_dense_grad needs a learned router"));
+  ModelConfig prior_sig = tiny_trix("signature");
+  prior_sig.router_prior = 2;
+  CHECK_THROWS_WITH(prior_sig.validate(), Catch::Contains("router_prior (2) needs a learned router"));
   const ModelConfig back = ModelConfig::from_json(tiny_trix("hash").to_json());
   CHECK(back.router == "hash");
   CHECK(back.n_tiles == 4);

@@ -215,6 +215,85 @@ TEST_CASE("router learning-rate factor: the same start logits, gradients scaled 
   test::check_close(slow.router->weight.grad(), plain.router->weight.grad() * 0.1, 1e-5, 1e-7);
 }
 
+TEST_CASE("router_dense_grad: same outputs and tile gradients; the router's gradient also scores the tiles not chosen") {
+  for (RouterKind kind : {RouterKind::learned_st, RouterKind::learned}) {
+    INFO(router_kind_name(kind));
+    TileFfnConfig c = small(kind);
+    Generator g1(21), g2(21), gx(22);
+    TileFfn plain(c, g1);
+    c.router_dense_grad = true;
+    TileFfn dense(c, g2);
+    const Tensor x = Tensor::randn({24, 16}, gx);
+    const Tensor r = Tensor::randn({24, 16}, gx);
+    const Tensor y_plain = plain.forward(x, Tensor()), y_dense = dense.forward(x, Tensor());
+    test::check_close(y_dense, y_plain, 0, 0);
+    sum(y_plain * r).backward();
+    sum(y_dense * r).backward();
+    for (size_t e = 0; e < 4; ++e) {
+      const Tensor a = plain.tiles->ptr(e)->up.weight().grad(), b = dense.tiles->ptr(e)->up.weight().grad();
+      REQUIRE(a.defined() == b.defined());
+      if (a.defined()) test::check_close(b, a, 0, 0);
+    }
+    // The rule, by finite differences on the router weights: the gradient of
+    //   sum_n sum_e p[n, e] <r[n], o[n, e]>,
+    // o[n, tile[n]] row n's own tile output and o[n, e] = m_e, the mean output of tile e over
+    // its rows, for the other tiles (outputs before the gate, held constant). For learned this
+    // is sum(r * y) plus the stand-in's term; learned_st has the same router gradient.
+    std::vector<int32_t> tile;
+    std::vector<double> own, m;  // [N, C], [E, C]
+    {
+      NoGradGuard no_grad;
+      tile = dense.route(x, Tensor(), nullptr, nullptr);
+      m.assign(4 * 16, 0.0);
+      std::vector<int> count(4, 0);
+      for (int64_t n = 0; n < 24; ++n) {
+        const auto t = (*dense.tiles)[size_t(tile[size_t(n)])].forward(row(x, n)).to_vector<double>();
+        own.insert(own.end(), t.begin(), t.end());
+        for (int64_t k = 0; k < 16; ++k) m[size_t(tile[size_t(n)] * 16 + k)] += t[size_t(k)];
+        count[size_t(tile[size_t(n)])] += 1;
+      }
+      for (int e = 0; e < 4; ++e)
+        for (int k = 0; k < 16; ++k)
+          if (count[size_t(e)]) m[size_t(e * 16 + k)] /= count[size_t(e)];
+    }
+    const auto rv = r.to_vector<double>();
+    auto objective = [&]() {
+      REQUIRE(dense.route(x, Tensor(), nullptr, nullptr) == tile);  // the routes hold under the step
+      const auto p = softmax(dense.router->forward(x), -1).to_vector<double>();
+      double total = 0;
+      for (int64_t n = 0; n < 24; ++n)
+        for (int e = 0; e < 4; ++e) {
+          const double* o = e == tile[size_t(n)] ? &own[size_t(n * 16)] : &m[size_t(e * 16)];
+          double dot = 0;
+          for (int k = 0; k < 16; ++k) dot += rv[size_t(n * 16 + k)] * o[k];
+          total += p[size_t(n * 4 + e)] * dot;
+        }
+      return total;
+    };
+    const auto gv = dense.router->weight.grad().to_vector<float>();
+    const auto gplain = plain.router->weight.grad().to_vector<float>();
+    double max_grad = 0, max_change = 0;
+    for (size_t i = 0; i < gv.size(); ++i) {
+      max_grad = std::max(max_grad, double(std::abs(gv[i])));
+      max_change = std::max(max_change, double(std::abs(gv[i] - gplain[i])));
+    }
+    CHECK(max_change > 0.1 * max_grad);  // the stand-in changes the router's gradient
+    NoGradGuard no_grad;
+    float* w = dense.router->weight.data<float>();
+    const double eps = 1e-2;
+    for (int64_t i : {0, 9, 33, 50, 63}) {
+      const float keep = w[i];
+      w[i] = keep + float(eps);
+      const double up = objective();
+      w[i] = keep - float(eps);
+      const double down = objective();
+      w[i] = keep;
+      INFO("router weight " << i);
+      CHECK((up - down) / (2 * eps) == Approx(gv[size_t(i)]).margin(2e-3 + 0.02 * max_grad));
+    }
+  }
+}
+
 TEST_CASE("TileFfn on CUDA: the CPU's routes, outputs and gradients (learned_st with the prior, learned, hash)") {
   TRIT_REQUIRE_GPU();
   for (RouterKind kind : {RouterKind::learned_st, RouterKind::learned, RouterKind::hash}) {

@@ -67,3 +67,35 @@ TEST_CASE("load-balance loss is E * sum f_e P_e with gradient through P only") {
   CHECK(load_balance_loss(u, {2, 2, 2}).item() == Approx(1.0));
   CHECK_GRADIENTS([&](const std::vector<Tensor>& v) { return load_balance_loss(softmax(v[0], -1), counts); }, {logits});
 }
+
+TEST_CASE("router stand-in: zero in value; gradient <dL/dy, mean output of tile e> for the tiles not chosen") {
+  // 5 rows, 3 tiles: rows 0, 2 -> tile 0; rows 1, 3, 4 -> tile 2; tile 1 idle.
+  const std::vector<int32_t> tile{0, 2, 0, 2, 2};
+  Tensor p = trit::test::leaf({5, 3}, 11);  // stands for the router's probabilities
+  const Tensor out = trit::test::leaf({5, 4}, 12).detach();  // each row's own tile output
+  const Tensor r = trit::test::leaf({5, 4}, 13).detach();    // dL/dy
+  const Tensor s = router_stand_in(p, tile, out);
+  REQUIRE(s.shape() == Shape{5, 4});
+  for (double v : s.to_vector<double>()) CHECK(v == 0.0);
+  sum(s * r).backward();
+  const auto ov = out.to_vector<double>(), rv = r.to_vector<double>(), gp = p.grad().to_vector<double>();
+  auto mean_out = [&](int32_t e, int64_t c) {
+    double m = 0;
+    int n_rows = 0;
+    for (int64_t n = 0; n < 5; ++n)
+      if (tile[size_t(n)] == e) m += ov[size_t(n * 4 + c)], n_rows += 1;
+    return n_rows ? m / n_rows : 0.0;
+  };
+  for (int64_t n = 0; n < 5; ++n)
+    for (int32_t e = 0; e < 3; ++e) {
+      double expect = 0;
+      if (e != tile[size_t(n)])
+        for (int64_t c = 0; c < 4; ++c) expect += rv[size_t(n * 4 + c)] * mean_out(e, c);
+      INFO("row " << n << " tile " << e);
+      CHECK(gp[size_t(n * 3 + e)] == Approx(expect).margin(1e-12));
+    }
+  // The chosen tile's own term is the gate's business; the idle tile scores 0.
+  CHECK(gp[1] == 0.0);
+  CHECK_THROWS_WITH(router_stand_in(p, {0, 2, 0, 2, 3}, out), Catch::Contains("tile 3 of 3"));
+  CHECK_THROWS_WITH(router_stand_in(p, {0, 2, 0}, out), Catch::Contains("do not agree"));
+}

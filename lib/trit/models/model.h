@@ -38,6 +38,7 @@ struct ModelConfig {
   double aux_loss_weight = 0.01;
   double router_prior = 0.0;
   double router_lr_scale = 1.0;
+  bool router_dense_grad = false;  // learned routers: batch-mean stand-ins for the tiles not run
   // byte_spectral (models/byte_spectral.h)
   int64_t spectral_window = 16;            // bytes in the DFT window of the spectral embedding
   std::string spectral_features = "both";  // magnitude | phase | both

@@ -9,6 +9,7 @@ namespace trit::models {
   X(family) X(vocab_size) X(d_model) X(n_layers) X(n_heads) X(n_kv_heads) X(d_ff) X(max_seq_len) \
   X(rope_theta) X(norm_eps) X(ffn) X(tie_embeddings) X(init_std)                              \
   X(n_tiles) X(d_tile) X(router) X(aux_loss_weight) X(router_prior) X(router_lr_scale)       \
+  X(router_dense_grad)                                                                        \
   X(spectral_window) X(spectral_features) X(embedding) X(filter) X(attention_every)
 
 nlohmann::json ModelConfig::to_json() const {
@@ -61,6 +62,8 @@ void ModelConfig::validate() const {
   TRIT_CHECK(aux_loss_weight >= 0, "model config: aux_loss_weight must be >= 0, got ", aux_loss_weight);
   TRIT_CHECK(router_prior >= 0, "model config: router_prior must be >= 0, got ", router_prior);
   TRIT_CHECK(router_lr_scale > 0, "model config: router_lr_scale must be > 0, got ", router_lr_scale);
+  TRIT_CHECK(!router_dense_grad || router == "learned" || router == "learned_st",
+             "model config: router_dense_grad needs a learned router (learned or learned_st), not '", router, "'");
   TRIT_CHECK(router_prior == 0 || router == "learned" || router == "learned_st", "model config: router_prior (",
              router_prior, ") needs a learned router (learned or learned_st), not '", router, "'");
 }

@@ -30,6 +30,7 @@ TrixBlock::TrixBlock(const ModelConfig& c, int64_t layer, Generator& gen) {
   fc.vocab_size = c.vocab_size;
   fc.router_prior = c.router_prior;
   fc.router_lr_scale = c.router_lr_scale;
+  fc.router_dense_grad = c.router_dense_grad;
   ffn = register_module("ffn", std::make_shared<nn::TileFfn>(fc, gen));
 }
 

@@ -88,8 +88,9 @@ Tensor TileFfn::forward(const Tensor& x, const Tensor& ids) const {
   const int64_t N = x.numel() / config_.d_model;
   const Tensor x2d = x.reshape({N, config_.d_model});
   const bool want_aux = GradMode::enabled() && config_.aux_loss_weight > 0 && config_.router != RouterKind::hash;
+  const bool dense_grad = GradMode::enabled() && config_.router_dense_grad && router;
   Tensor gate_scale, probs;
-  const std::vector<int32_t> tile = route(x2d, ids, &gate_scale, want_aux ? &probs : nullptr);
+  const std::vector<int32_t> tile = route(x2d, ids, &gate_scale, want_aux || dense_grad ? &probs : nullptr);
 
   last_counts_.assign(size_t(config_.n_tiles), 0);
   for (int32_t e : tile) last_counts_[size_t(e)] += 1;
@@ -103,7 +104,9 @@ Tensor TileFfn::forward(const Tensor& x, const Tensor& ids) const {
   o.ternary = config_.ternary;
   o.relu2 = config_.activation == GluActivation::relu2;
   o.norm_eps = config_.norm_eps;
-  return grouped_glu_ffn(x2d, weights, tile, gate_scale, o).reshape(x.shape());
+  Tensor y = grouped_glu_ffn(x2d, weights, tile, gate_scale, o);
+  if (dense_grad) y = y + router_stand_in(probs, tile, y.detach() / gate_scale.detach().reshape({N, 1}));
+  return y.reshape(x.shape());
 }
 
 }  // namespace trit::nn

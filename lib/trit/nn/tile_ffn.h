@@ -32,6 +32,7 @@ struct TileFfnConfig {
   int64_t vocab_size = 0;     // rows of router_prior
   double router_prior = 0.0;     // learned routers: start value of each token's hash-tile bias (0: none)
   double router_lr_scale = 1.0;  // learned routers: logits = s * x Wr^T with Wr ~ N(0, (init_std/s)^2)
+  bool router_dense_grad = false;  // learned routers: gradient for the tiles not run (tile_router.h)
 };
 
 class TileFfn : public Module {

@@ -76,6 +76,33 @@ Tensor token_prior_init(int64_t vocab, int64_t n_tiles, int64_t layer, double pr
   return Tensor::from_vector(b, {vocab, n_tiles});
 }
 
+Tensor router_stand_in(const Tensor& probs, const std::vector<int32_t>& tile, const Tensor& tile_out) {
+  TRIT_CHECK(probs.dim() == 2 && tile_out.dim() == 2 && probs.size(0) == tile_out.size(0) &&
+                 probs.size(0) == int64_t(tile.size()),
+             "router_stand_in: probs ", shape_str(probs.shape()), ", tile_out ", shape_str(tile_out.shape()), " and ",
+             tile.size(), " routes do not agree");
+  const int64_t N = probs.size(0), E = probs.size(1);
+  std::vector<double> chosen(size_t(N * E), 0.0), others(size_t(N * E), 1.0), inv_count(size_t(E), 0.0);
+  for (int64_t n = 0; n < N; ++n) {
+    const int32_t e = tile[size_t(n)];
+    TRIT_CHECK(e >= 0 && e < E, "router_stand_in: row ", n, " routed to tile ", e, " of ", E);
+    chosen[size_t(n * E + e)] = 1.0;
+    others[size_t(n * E + e)] = 0.0;
+    inv_count[size_t(e)] += 1.0;
+  }
+  for (double& c : inv_count) c = c > 0 ? 1.0 / c : 0.0;
+  const auto as_probs = [&](const std::vector<double>& v, std::vector<int64_t> shape) {
+    return Tensor::from_vector(v, std::move(shape)).to(probs.dtype()).to(probs.device());
+  };
+  Tensor tile_means;  // [E, C]
+  {
+    NoGradGuard no_grad;
+    tile_means = matmul(contiguous(transpose(as_probs(chosen, {N, E}), 0, 1)), tile_out.detach().to(probs.dtype())) *
+                 as_probs(inv_count, {E, 1});
+  }
+  return matmul((probs - probs.detach()) * as_probs(others, {N, E}), tile_means);
+}
+
 Tensor load_balance_loss(const Tensor& probs, const std::vector<int64_t>& counts) {
   TRIT_CHECK(probs.dim() == 2 && probs.size(1) == int64_t(counts.size()), "load_balance_loss: probs ",
              shape_str(probs.shape()), " for ", counts.size(), " tiles");

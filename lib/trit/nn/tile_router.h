@@ -46,6 +46,16 @@ int32_t hash_tile(int64_t token, int64_t layer, int64_t n_tiles);
 // The start value of the router prior: [vocab, E], `prior` at (v, hash_tile(v, layer, E)).
 Tensor token_prior_init(int64_t vocab, int64_t n_tiles, int64_t layer, double prior);
 
+// Dense router gradient under top-1 execution (router_dense_grad; the "default output" idea
+// of Panda et al. 2025, "Dense Backpropagation Improves Training for Sparse MoE", with this
+// batch's mean in place of a running mean). Top-1 gives the router a gradient only for the
+// tile it chose, which tells it "trust this tile more or less" and never which other tile
+// would have served better. The returned [N, C] is exactly zero in value; its gradient gives
+// probs[n, e], for every tile e not chosen for row n, the term <dL/dy[n], m_e>, m_e the mean
+// output of tile e over the rows routed to it in this batch (0 for an idle tile).
+// tile_out [N, C]: each row's output of its own tile, before the gate (treated as a constant).
+Tensor router_stand_in(const Tensor& probs, const std::vector<int32_t>& tile, const Tensor& tile_out);
+
 // Switch Transformer's load-balancing loss: E * sum_e f_e * P_e, f_e the fraction of tokens
 // routed to e (a constant), P_e the mean over tokens of probs[:, e] ([N, E], differentiable).
 Tensor load_balance_loss(const Tensor& probs, const std::vector<int64_t>& counts);

@@ -39,6 +39,8 @@ const config::Schema& train_schema() {
     s.add_float("model.router_lr_scale", d.router_lr_scale,
                 "trix, learned routers: factor on the router's learning rate (logits = s * x Wr^T)")
         .min(1e-6);
+    s.add_bool("model.router_dense_grad", d.router_dense_grad,
+               "trix, learned routers: the router's gradient also scores the tiles not chosen, by their batch-mean output");
     s.add_int("model.spectral_window", d.spectral_window, "byte_spectral: bytes in the embedding's DFT window (even)").min(2);
     s.add_enum("model.spectral_features", d.spectral_features, {"magnitude", "phase", "both"}, "byte_spectral: DFT features");
     s.add_enum("model.embedding", d.embedding, {"spectral", "table", "both"}, "byte_spectral: input embedding");
@@ -101,6 +103,7 @@ models::ModelConfig model_config_from(const config::Config& c, int64_t dataset_v
   m.aux_loss_weight = c.get_float("model.aux_loss_weight");
   m.router_prior = c.get_float("model.router_prior");
   m.router_lr_scale = c.get_float("model.router_lr_scale");
+  m.router_dense_grad = c.get_bool("model.router_dense_grad");
   m.spectral_window = c.get_int("model.spectral_window");
   m.spectral_features = c.get_string("model.spectral_features");
   m.embedding = c.get_string("model.embedding");
