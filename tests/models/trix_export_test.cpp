@@ -104,6 +104,36 @@ TEST_CASE("trix GGUF: the router prior is written per token, the router's learni
   std::filesystem::remove(path);
 }
 
+TEST_CASE("trix GGUF: under TQ types, tiles narrower than a TQ row store their down weights transposed") {
+  for (const char* type : {"tq1_0", "tq2_0"}) {
+    INFO(type);
+    Generator g(6);
+    ModelConfig c = export_config("hash", 256);
+    c.d_tile = 64;  // down rows of 64 values cannot be TQ blocks; their columns (256) can
+    Trix model(c, g);
+    TrixExportOptions o;
+    o.type = type;
+    const auto path = std::filesystem::temp_directory_path() / (std::string("trit_trix_export_t_") + type + ".gguf");
+    write_trix_gguf(model, path, o);
+    const formats::GgufReader r(path);
+    CHECK(r.find_tensor("blk.0.ffn_down_exps.weight") == nullptr);
+    CHECK(r.tensor("blk.0.ffn_down_exps_t.weight").shape == std::vector<int64_t>{256, 64, 3});
+    CHECK(r.tensor("blk.0.ffn_down_exps_t.scale").shape == std::vector<int64_t>{3});
+    CHECK(r.tensor("blk.0.ffn_gate_exps.weight").shape == std::vector<int64_t>{256, 64, 3});
+    // Tile 1 of layer 0: element (f, c) of the file's [F, C] slab is the weight's (c, f).
+    const auto stored = dequantized(r, "blk.0.ffn_down_exps_t.weight");
+    const float scale = dequantized(r, "blk.0.ffn_down_exps_t.scale")[1];
+    NoGradGuard no_grad;
+    const auto want = weight_quant_ternary((*model.layers)[0].ffn->tiles->ptr(1)->down.weight()).to_vector<float>();
+    for (size_t f = 0; f < 64; f += 7)
+      for (size_t ch = 0; ch < 256; ch += 13) {
+        INFO("f " << f << ", c " << ch);
+        CHECK(stored[64 * 256 + f * 256 + ch] * scale == Approx(want[ch * 64 + f]).epsilon(1e-6));
+      }
+    std::filesystem::remove(path);
+  }
+}
+
 TEST_CASE("trix GGUF export rejects ternary blocks that do not fit and names the tensor") {
   Generator g(5);
   Trix model(export_config("signature", 64), g);

@@ -10,9 +10,9 @@ from gguf import GGMLQuantizationType as QT
 from peer_util import bin_path, run
 
 
-def export(tmp_path, router, qtype):
-    out = tmp_path / f"trix_{router}_{qtype}.gguf"
-    notice = run(bin_path("trit_test_trix_export"), out, router, qtype)
+def export(tmp_path, router, qtype, d_tile=256):
+    out = tmp_path / f"trix_{router}_{qtype}_{d_tile}.gguf"
+    notice = run(bin_path("trit_test_trix_export"), out, router, qtype, d_tile)
     assert "llama.cpp cannot load or run" in notice
     return gguf.GGUFReader(str(out)), json.loads((tmp_path / (out.name + ".json")).read_text())
 
@@ -22,9 +22,25 @@ def field(reader, key):
     return f.contents()
 
 
-@pytest.mark.parametrize("router,qtype", [("learned", "f32"), ("signature", "tq2_0"), ("hash", "f16")])
-def test_gguf_py_reads_trix(tmp_path, router, qtype):
-    reader, expect = export(tmp_path, router, qtype)
+def tile_values(tensors, name, qtype, shape):
+    """The E tiles of a stacked tensor as floats [E, *shape], times the `.scale` multipliers."""
+    t = tensors[name + ".weight"]
+    values = gguf.quants.dequantize(t.data, t.tensor_type).reshape(-1, *shape)
+    # TQ types hold codes (-1, 0, 1) and each tile's exact f32 scale in <name>.scale [E];
+    # float types hold the folded values.
+    assert (name + ".scale" in tensors) == qtype.startswith("tq")
+    if qtype.startswith("tq"):
+        assert set(np.unique(values)) <= {-1.0, 0.0, 1.0}
+        scales = np.asarray(tensors[name + ".scale"].data, dtype=np.float32)
+        assert scales.shape == (values.shape[0],)
+        values = values * scales[:, None, None]
+    return values
+
+
+@pytest.mark.parametrize("router,qtype,d_tile", [("learned", "f32", 256), ("signature", "tq2_0", 256),
+                                                 ("hash", "f16", 256), ("learned_st", "tq1_0", 64)])
+def test_gguf_py_reads_trix(tmp_path, router, qtype, d_tile):
+    reader, expect = export(tmp_path, router, qtype, d_tile)
     cfg = expect["config"]
     assert field(reader, "general.architecture") == "trix"
     assert field(reader, "trix.expert_count") == cfg["n_tiles"]
@@ -34,34 +50,40 @@ def test_gguf_py_reads_trix(tmp_path, router, qtype):
     assert field(reader, "trix.block_count") == cfg["n_layers"]
     tensors = {t.name: t for t in reader.tensors}
     C, F, E, L = cfg["d_model"], cfg["d_tile"], cfg["n_tiles"], cfg["n_layers"]
+    # A TQ row is 256 values: tiles narrower than that store each down weight transposed.
+    down_t = qtype.startswith("tq") and F % 256 != 0
     for l in range(L):
         p = f"blk.{l}."
         assert list(tensors[p + "ffn_gate_exps.weight"].shape) == [C, F, E]
         assert list(tensors[p + "ffn_up_exps.weight"].shape) == [C, F, E]
-        assert list(tensors[p + "ffn_down_exps.weight"].shape) == [F, C, E]
+        if down_t:
+            assert list(tensors[p + "ffn_down_exps_t.weight"].shape) == [C, F, E]
+            assert p + "ffn_down_exps.weight" not in tensors
+        else:
+            assert list(tensors[p + "ffn_down_exps.weight"].shape) == [F, C, E]
+            assert p + "ffn_down_exps_t.weight" not in tensors
         assert list(tensors[p + "ffn_sub_norm_exps.weight"].shape) == [F, E]
-        assert (p + "ffn_gate_inp.weight" in tensors) == (router == "learned")
+        assert (p + "ffn_gate_inp.weight" in tensors) == router.startswith("learned")
         for name in ("attn_q", "attn_k", "attn_v", "attn_output", "attn_norm", "attn_sub_norm", "ffn_norm"):
             assert p + name + ".weight" in tensors
     assert "output.weight" not in tensors
-    gate = tensors["blk.0.ffn_gate_exps.weight"]
-    assert gate.tensor_type == {"f32": QT.F32, "f16": QT.F16, "tq2_0": QT.TQ2_0}[qtype]
-    values = gguf.quants.dequantize(gate.data, gate.tensor_type).reshape(E, F, C)
-    # TQ types hold codes (-1, 0, 1) and each tile's exact f32 scale in ffn_gate_exps.scale [E];
-    # float types hold the folded values.
-    assert ("blk.0.ffn_gate_exps.scale" in tensors) == (qtype == "tq2_0")
-    assert ("blk.0.attn_q.scale" in tensors) == (qtype == "tq2_0")
-    if qtype == "tq2_0":
-        assert set(np.unique(values)) <= {-1.0, 0.0, 1.0}
-        scales = np.asarray(tensors["blk.0.ffn_gate_exps.scale"].data, dtype=np.float32)
-        assert scales.shape == (E,)
-        values = values * scales[:, None, None]
+    want_type = {"f32": QT.F32, "f16": QT.F16, "tq1_0": QT.TQ1_0, "tq2_0": QT.TQ2_0}[qtype]
+    assert tensors["blk.0.ffn_gate_exps.weight"].tensor_type == want_type
+    assert ("blk.0.attn_q.scale" in tensors) == qtype.startswith("tq")
+    gate = tile_values(tensors, "blk.0.ffn_gate_exps", qtype, (F, C))
+    if down_t:
+        down = tile_values(tensors, "blk.0.ffn_down_exps_t", qtype, (F, C)).transpose(0, 2, 1)
+    else:
+        down = tile_values(tensors, "blk.0.ffn_down_exps", qtype, (C, F))
+    # f16 values (the f16 export) round the folded scale; f32 and TQ + scale are exact.
+    rtol = 1e-3 if qtype == "f16" else 1e-6
     for e in range(E):
-        want = np.array(expect["gate_tiles"][e], dtype=np.float32).reshape(F, C)
-        # f16 values (the f16 export) round the folded scale; f32 and TQ + scale are exact.
-        np.testing.assert_allclose(values[e], want, rtol=1e-3 if qtype == "f16" else 1e-6, atol=1e-7)
+        np.testing.assert_allclose(gate[e], np.array(expect["gate_tiles"][e], dtype=np.float32).reshape(F, C),
+                                   rtol=rtol, atol=1e-7)
+        np.testing.assert_allclose(down[e], np.array(expect["down_tiles"][e], dtype=np.float32).reshape(C, F),
+                                   rtol=rtol, atol=1e-7)
         # Ternary: each tile holds at most three values, -s, 0, +s.
-        assert len(np.unique(np.abs(values[e]))) <= 2
+        assert len(np.unique(np.abs(gate[e]))) <= 2 and len(np.unique(np.abs(down[e]))) <= 2
 
 
 def test_trit_convert_exports_a_trained_trix_checkpoint(tmp_path):

@@ -84,7 +84,7 @@ TEST_CASE("trix GGUF: every router kind gives the training-side logits") {
   }
 }
 
-TEST_CASE("trix GGUF: narrow tiles (F16, d_tile 64) and relu2_glu tiles") {
+TEST_CASE("trix GGUF: narrow tiles (d_tile 64: F16, and TQ with transposed down weights) and relu2_glu tiles") {
   const auto ids = sample_ids(33, 4);
   auto model = random_trix("learned", 64, 5);
   const auto path = export_trix(*model, "f16", "f16");
@@ -93,6 +93,15 @@ TEST_CASE("trix GGUF: narrow tiles (F16, d_tile 64) and relu2_glu tiles") {
   // F16 values carry the scale to 11 bits only (see runtime_model_test.cpp's encodings).
   check_logits(rt.forward(ids, 0), reference_logits(*model, ids), 5e-2, 0.2);
   std::filesystem::remove(path);
+  for (const char* type : {"tq1_0", "tq2_0"}) {
+    INFO(type);
+    const auto tpath = export_trix(*model, std::string("narrow_") + type, type);
+    CHECK(formats::GgufReader(tpath).find_tensor("blk.0.ffn_down_exps_t.weight") != nullptr);
+    runtime::RuntimeModel trt(tpath, {1, 64, 0});
+    CHECK(trt.n_ternary_layers() == 2 * (4 + 3 * 8));
+    check_logits(trt.forward(ids, 0), reference_logits(*model, ids), 1e-3, 2e-2);
+    std::filesystem::remove(tpath);
+  }
 
   models::ModelConfig c = model->config();
   c.ffn = "relu2_glu";
@@ -178,6 +187,20 @@ TEST_CASE("trix GGUF: damaged files give errors naming the file and the problem"
   CHECK_THROWS_WITH(runtime::RuntimeModel(path), Catch::Contains("blk.1.ffn_gate_inp.weight"));
   rewrite("", nullptr, "blk.0.ffn_down_exps.weight");
   CHECK_THROWS_WITH(runtime::RuntimeModel(path), Catch::Contains("blk.0.ffn_down_exps.weight"));
+  {
+    // Both layouts of layer 0's down weights: which to use is ambiguous.
+    formats::GgufWriter w;
+    for (const auto& [k, v] : reader.metadata().entries()) w.metadata().set(k, v);
+    for (const auto& t : reader.tensors()) {
+      const auto bytes = reader.tensor_data(t);
+      w.add_tensor(t.name, t.type, t.shape, std::vector<std::byte>(bytes.begin(), bytes.end()));
+      if (t.name == "blk.0.ffn_down_exps.weight")
+        w.add_tensor("blk.0.ffn_down_exps_t.weight", t.type, t.shape, std::vector<std::byte>(bytes.begin(), bytes.end()));
+    }
+    w.write(path);
+    CHECK_THROWS_WITH(runtime::RuntimeModel(path), Catch::Contains(path.string()) &&
+                                                       Catch::Contains("both ffn_down_exps.weight and ffn_down_exps_t"));
+  }
   {
     // Tile 1 of an F32 file whose values are not ternary (two magnitudes).
     const auto f32 = export_trix(*model, "f32_tiles", "f32");

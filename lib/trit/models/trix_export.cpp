@@ -35,6 +35,18 @@ std::vector<float> ternary_codes(const Tensor& w, float* scale) {
   return v;
 }
 
+// E row-major [rows, cols] matrices, each transposed to [cols, rows].
+std::vector<float> transposed_tiles(const std::vector<float>& v, int64_t n_tiles, int64_t rows, int64_t cols) {
+  std::vector<float> out(v.size());
+  for (int64_t e = 0; e < n_tiles; ++e) {
+    const float* src = v.data() + e * rows * cols;
+    float* dst = out.data() + e * rows * cols;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
+  }
+  return out;
+}
+
 void add_f32(formats::GgufWriter& out, const std::string& name, const std::vector<float>& v,
              std::vector<int64_t> ne) {
   std::vector<std::byte> bytes = encode_rows(QuantType::F32, v, ne[0], name);
@@ -121,11 +133,17 @@ void write_trix_gguf(const Trix& model, const std::filesystem::path& path, const
     }
     out.add_tensor(p + "ffn_gate_exps.weight", tid, {C, F, E}, encode_rows(type, gate, C, p + "ffn_gate_exps.weight"));
     out.add_tensor(p + "ffn_up_exps.weight", tid, {C, F, E}, encode_rows(type, up, C, p + "ffn_up_exps.weight"));
-    out.add_tensor(p + "ffn_down_exps.weight", tid, {F, C, E}, encode_rows(type, down, F, p + "ffn_down_exps.weight"));
+    // Rows of F values do not fit TQ blocks when F is not a multiple of 256 (a 64-wide tile):
+    // then each tile's down weight is written transposed, rows of C values (ffn_down_exps_t).
+    const bool down_t = tq && F % quant_block_size(type) != 0;
+    const std::string down_name = down_t ? "ffn_down_exps_t" : "ffn_down_exps";
+    if (down_t) down = transposed_tiles(down, E, C, F);
+    out.add_tensor(p + down_name + ".weight", tid, down_t ? std::vector<int64_t>{C, F, E} : std::vector<int64_t>{F, C, E},
+                   encode_rows(type, down, down_t ? C : F, p + down_name + ".weight"));
     if (tq) {
       add_f32(out, p + "ffn_gate_exps.scale", gate_s, {E});
       add_f32(out, p + "ffn_up_exps.scale", up_s, {E});
-      add_f32(out, p + "ffn_down_exps.scale", down_s, {E});
+      add_f32(out, p + down_name + ".scale", down_s, {E});
     }
     add_f32(out, p + "ffn_sub_norm_exps.weight", sub, {F, E});
     if (b.ffn->router) {

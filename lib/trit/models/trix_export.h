@@ -7,6 +7,8 @@
 // each layer's tiles are stacked along a third dimension as llama.cpp stacks MoE experts:
 //   blk.N.ffn_gate_exps.weight, blk.N.ffn_up_exps.weight  ne [n_embd, d_tile, n_tiles]
 //   blk.N.ffn_down_exps.weight                              ne [d_tile, n_embd, n_tiles]
+//     or, under tq1_0 / tq2_0 when d_tile is not a multiple of 256 (TQ rows are 256 values),
+//   blk.N.ffn_down_exps_t.weight: each tile's down weight transposed, ne [n_embd, d_tile, n_tiles]
 //   blk.N.ffn_sub_norm_exps.weight (F32)                    ne [d_tile, n_tiles]
 //   blk.N.ffn_gate_inp.weight (F32, learned router only)    ne [n_embd, n_tiles]
 //   blk.N.ffn_gate_tok.weight (F32, router prior only)      ne [n_tiles, n_vocab]

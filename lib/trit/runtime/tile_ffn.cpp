@@ -15,18 +15,21 @@ size_t round_up_256(size_t n) { return (n + 255) / 256 * 256; }
 
 constexpr size_t kMinRowsToSplit = 4;  // a lone group of fewer rows runs on the calling thread
 
-// The E tiles of a stacked tensor (ne [cols, rows, E]) as E ternary weights [rows, cols], with
-// the tiles' exact multipliers from `<name>.scale` (f32 [E]) when the file has them.
+// The E tiles of a stacked tensor as E ternary weights [rows, cols], with the tiles' exact
+// multipliers from `<name>.scale` (f32 [E]) when the file has them. The file holds each tile as
+// [rows, cols] (ne [cols, rows, E]) or, `transposed`, as [cols, rows] (ne [rows, cols, E]: a
+// narrow tile's down weight under TQ types, whose rows must be 256 values).
 std::vector<LinearWeights> load_stacked(const formats::GgufReader& reader, const std::string& name, size_t rows,
-                                        size_t cols, size_t n_tiles) {
+                                        size_t cols, size_t n_tiles, bool transposed = false) {
   const std::string file = reader.path().string();
   const formats::GgufTensorInfo& info = reader.tensor(name);
-  const std::vector<int64_t> ne{int64_t(cols), int64_t(rows), int64_t(n_tiles)};
-  TRIT_CHECK(info.shape == ne, file, ": tensor ",
-             name, " must have shape [", cols, ", ", rows, ", ", n_tiles, "] (ne order)");
+  const size_t file_rows = transposed ? cols : rows, file_cols = transposed ? rows : cols;
+  const std::vector<int64_t> ne{int64_t(file_cols), int64_t(file_rows), int64_t(n_tiles)};
+  TRIT_CHECK(info.shape == ne, file, ": tensor ", name, " must have shape [", file_cols, ", ", file_rows, ", ",
+             n_tiles, "] (ne order)");
   const QuantType type = quant_type_from_ggml(int32_t(info.type));
   const auto bytes = reader.tensor_data(info);
-  const size_t slab = rows * row_size(type, int64_t(cols));
+  const size_t slab = file_rows * row_size(type, int64_t(file_cols));
   TRIT_CHECK(bytes.size() == slab * n_tiles, file, ": tensor ", name, " holds ", bytes.size(), " bytes, expected ",
              slab * n_tiles);
   std::vector<float> scales;
@@ -42,8 +45,19 @@ std::vector<LinearWeights> load_stacked(const formats::GgufReader& reader, const
   for (size_t e = 0; e < n_tiles; ++e) {
     const std::string where = file + ": tensor " + name + ", tile " + std::to_string(e);
     const std::optional<float> multiplier = scales.empty() ? std::nullopt : std::optional<float>(scales[e]);
-    out.push_back(LinearWeights::from_data(type, reinterpret_cast<const uint8_t*>(bytes.data()) + e * slab, slab,
-                                           int64_t(rows), int64_t(cols), true, multiplier, where));
+    const uint8_t* data = reinterpret_cast<const uint8_t*>(bytes.data()) + e * slab;
+    if (!transposed) {
+      out.push_back(LinearWeights::from_data(type, data, slab, int64_t(rows), int64_t(cols), true, multiplier, where));
+    } else {
+      // Values back to [rows, cols] (the kernels' layout), then packed like any float tile.
+      std::vector<float> stored(rows * cols), w(rows * cols);
+      dequantize_rows(type, data, int64_t(file_rows), int64_t(file_cols), stored.data(), 1);
+      for (size_t r = 0; r < file_rows; ++r)
+        for (size_t c = 0; c < file_cols; ++c) w[c * cols + r] = stored[r * file_cols + c] * multiplier.value_or(1.0f);
+      out.push_back(LinearWeights::from_data(QuantType::F32, reinterpret_cast<const uint8_t*>(w.data()),
+                                             w.size() * sizeof(float), int64_t(rows), int64_t(cols), true,
+                                             std::nullopt, where));
+    }
     TRIT_CHECK(out.back().ternary(), where,
                ": the values are not ternary with one scale per tile (-s, 0, +s), as a trix file's tiles must be");
   }
@@ -102,7 +116,11 @@ TileFfnLayer TileFfnLayer::load(const formats::GgufReader& reader, int64_t layer
   const size_t C = shape.d_model, F = shape.d_tile, E = shape.n_tiles;
   auto gate = load_stacked(reader, p + "ffn_gate_exps.weight", F, C, E);
   auto up = load_stacked(reader, p + "ffn_up_exps.weight", F, C, E);
-  auto down = load_stacked(reader, p + "ffn_down_exps.weight", C, F, E);
+  // The down weights as [F, C, E], or transposed (ffn_down_exps_t) where TQ rows could not hold F.
+  const bool down_t = reader.find_tensor(p + "ffn_down_exps_t.weight") != nullptr;
+  TRIT_CHECK(!down_t || !reader.find_tensor(p + "ffn_down_exps.weight"), reader.path().string(), ": layer ", layer,
+             " has both ffn_down_exps.weight and ffn_down_exps_t.weight; a trix file holds one of them");
+  auto down = load_stacked(reader, p + (down_t ? "ffn_down_exps_t.weight" : "ffn_down_exps.weight"), C, F, E, down_t);
   std::vector<Tile> tiles;
   std::vector<TernaryWeightsView> up_views;
   for (size_t e = 0; e < E; ++e) {
