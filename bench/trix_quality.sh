@@ -5,17 +5,19 @@
 # router. Every token runs a 64-wide FFN in every run. Two runs at a time, one thread each.
 # Prints the final val loss, the largest tile share over the mean in the second half of the
 # run, and the dead tiles at the end.
-#   bench/trix_quality.sh BUILD_DIR DATA.h5 OUT_DIR [STEPS [SEED [RUN_REGEX]]]
-# SEED: run.seed (default: the preset's); RUN_REGEX: only the runs whose name matches.
+#   bench/trix_quality.sh BUILD_DIR DATA.h5 OUT_DIR [STEPS [SEED [RUN_REGEX [--key=value ...]]]]
+# SEED: run.seed (default: the preset's); RUN_REGEX: only the runs whose name matches (end it
+# with a space to match whole names: '16_(hash|learned) '); --key=value: added to every run.
 # DATA.h5: trit-data prepare --input tinystories_valid_sample.txt --tokenizer bpe:2048 --output DATA.h5
 set -euo pipefail
 build=$1; data=$2; out=$3; steps=${4:-1000}; seed=${5:-}; only=${6:-.}
+shift $(( $# < 6 ? $# : 6 ))
 mkdir -p "$out"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 common=(--config trainer/configs/tinystories_trix_bpe.json --data.path="$data" --run.dir="$out"
         --model.d_model=128 --model.n_layers=2 --model.d_tile=64 --train.max_steps="$steps"
         --train.log_interval=25 --optim.warmup_steps=30 --eval.interval=0 --eval.batches=40
-        --checkpoint.interval=0 ${seed:+--run.seed=$seed})
+        --checkpoint.interval=0 ${seed:+--run.seed=$seed} "$@")
 learned=(--model.router_prior=0 --model.router_lr_scale=1)  # the router as Switch has it
 runs=(
   "dense_ffn64 --model.family=bitnet --model.d_ff=64"
