@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <utility>
+
 #include "support/check.h"
 #include "support/cuda.h"
 #include "support/device_compare.h"
@@ -294,12 +296,16 @@ TEST_CASE("router_dense_grad: same outputs and tile gradients; the router's grad
   }
 }
 
-TEST_CASE("TileFfn on CUDA: the CPU's routes, outputs and gradients (learned_st with the prior, learned, hash)") {
+TEST_CASE("TileFfn on CUDA: the CPU's routes, outputs and gradients (learned_st with the prior, learned, "
+          "learned with router_dense_grad, hash)") {
   TRIT_REQUIRE_GPU();
-  for (RouterKind kind : {RouterKind::learned_st, RouterKind::learned, RouterKind::hash}) {
-    INFO(router_kind_name(kind));
+  const std::pair<RouterKind, bool> cases[] = {
+      {RouterKind::learned_st, false}, {RouterKind::learned, false}, {RouterKind::learned, true}, {RouterKind::hash, false}};
+  for (const auto& [kind, dense_grad] : cases) {
+    INFO(router_kind_name(kind) << (dense_grad ? ", router_dense_grad" : ""));
     TileFfnConfig c = small(kind);
     c.n_tiles = 8;
+    c.router_dense_grad = dense_grad;
     if (kind == RouterKind::learned_st) {
       c.vocab_size = 64;
       c.router_prior = 1.0;
