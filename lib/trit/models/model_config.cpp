@@ -62,10 +62,11 @@ void ModelConfig::validate() const {
   TRIT_CHECK(aux_loss_weight >= 0, "model config: aux_loss_weight must be >= 0, got ", aux_loss_weight);
   TRIT_CHECK(router_prior >= 0, "model config: router_prior must be >= 0, got ", router_prior);
   TRIT_CHECK(router_lr_scale > 0, "model config: router_lr_scale must be > 0, got ", router_lr_scale);
-  TRIT_CHECK(!router_dense_grad || router == "learned" || router == "learned_st",
+  const bool learned_router = router == "learned" || router == "learned_st";
+  TRIT_CHECK(!router_dense_grad || learned_router,
              "model config: router_dense_grad needs a learned router (learned or learned_st), not '", router, "'");
-  TRIT_CHECK(router_prior == 0 || router == "learned" || router == "learned_st", "model config: router_prior (",
-             router_prior, ") needs a learned router (learned or learned_st), not '", router, "'");
+  TRIT_CHECK(router_prior == 0 || learned_router, "model config: router_prior (", router_prior,
+             ") needs a learned router (learned or learned_st), not '", router, "'");
 }
 
 }  // namespace trit::models

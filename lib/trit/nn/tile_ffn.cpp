@@ -105,6 +105,8 @@ Tensor TileFfn::forward(const Tensor& x, const Tensor& ids) const {
   o.relu2 = config_.activation == GluActivation::relu2;
   o.norm_eps = config_.norm_eps;
   Tensor y = grouped_glu_ffn(x2d, weights, tile, gate_scale, o);
+  // The stand-ins are tile outputs before the gate; the gate is the chosen (argmax) probability,
+  // at least 1 / n_tiles, so dividing it out is safe.
   if (dense_grad) y = y + router_stand_in(probs, tile, y.detach() / gate_scale.detach().reshape({N, 1}));
   return y.reshape(x.shape());
 }
