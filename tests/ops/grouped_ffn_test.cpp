@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "support/check.h"
+#include "trit/autograd/autocast.h"
+#include "trit/core/parallel.h"
 #include "trit/ops/grouped_ffn.h"
 #include "trit/ops/ops.h"
 
@@ -121,4 +123,41 @@ TEST_CASE("grouped FFN leaves unrouted tiles without gradient and checks its inp
   auto bad_norm = tiles;
   bad_norm[1].sub_norm = Tensor::ones({3}, DType::f64);
   CHECK_THROWS_WITH(grouped_glu_ffn(x, bad_norm, tile, Tensor(), o), Catch::Contains("tile 1 sub_norm [3] must be [F] = [2]"));
+}
+
+TEST_CASE("grouped FFN gives the same bits on one thread and on several (tiles run as parallel tasks)") {
+  // float32 ternary tiles as in training, with and without bf16 autocast: a worker thread that
+  // missed the caller's autocast would compute its tiles in float32 and differ here.
+  const int64_t N = 300, C = 32, F = 16, E = 9;
+  std::vector<int32_t> tile(N);
+  for (int64_t n = 0; n < N; ++n) tile[size_t(n)] = int32_t((n * n + 3 * n) % (E - 1));  // uneven loads, one empty tile
+  auto run = [&](int threads, bool autocast) {
+    const int prev = max_threads();
+    set_num_threads(threads);
+    Generator g(21);
+    std::vector<TileWeights> tiles;
+    for (int64_t e = 0; e < E; ++e)
+      tiles.push_back({Tensor::randn({F, C}, g).requires_grad_(), Tensor::randn({F, C}, g).requires_grad_(),
+                       Tensor::randn({C, F}, g).requires_grad_(), (Tensor::ones({F}) * 1.5).requires_grad_()});
+    const Tensor x = Tensor::randn({N, C}, g).requires_grad_();
+    const Tensor gate = Tensor::rand({N}, g).requires_grad_();
+    const AutocastGuard guard(DType::bf16, autocast);
+    const Tensor y = grouped_glu_ffn(x, tiles, tile, gate, GroupedFfnOptions{});
+    sum(y * y).backward();
+    set_num_threads(prev);
+    std::vector<Tensor> out{y.detach()};
+    for (const Tensor& t : flat(x, tiles, gate))
+      out.push_back(t.grad().defined() ? t.grad() : Tensor::zeros(t.shape(), t.dtype()));
+    return out;
+  };
+  for (const bool autocast : {false, true}) {
+    INFO("autocast " << autocast);
+    const auto one = run(1, false), serial = run(1, autocast), parallel = run(4, autocast);
+    REQUIRE(serial.size() == parallel.size());
+    for (size_t i = 0; i < serial.size(); ++i) {
+      INFO("tensor " << i);
+      trit::test::check_close(parallel[i], serial[i], 0.0, 0.0);
+    }
+    if (autocast) CHECK(amax(abs(serial[0] - one[0])).item() > 0.0);  // bf16 did change the result
+  }
 }

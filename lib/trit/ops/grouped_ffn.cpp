@@ -3,7 +3,10 @@
 // no gradient (undefined grad, skipped by optimizers).
 #include "trit/ops/grouped_ffn.h"
 
+#include <algorithm>
+
 #include "trit/autograd/node.h"
+#include "trit/autograd/parallel_tasks.h"
 #include "trit/ops/ops.h"
 
 namespace trit {
@@ -80,6 +83,29 @@ Tensor maybe_weight_quant(const Tensor& w, bool ternary) {
   return ternary ? weight_quant_ternary(w.detach()) : contiguous(w.detach());
 }
 
+// The tiles that received rows, most rows first: the order the threads take them in, so the
+// largest tile does not start last.
+std::vector<int64_t> routed_tiles_largest_first(const TileGroups& groups, int64_t n_tiles) {
+  std::vector<int64_t> tiles;
+  for (int64_t e = 0; e < n_tiles; ++e)
+    if (groups.count(e) > 0) tiles.push_back(e);
+  std::stable_sort(tiles.begin(), tiles.end(), [&](int64_t a, int64_t b) { return groups.count(a) > groups.count(b); });
+  return tiles;
+}
+
+// work(e) for every routed tile. On the CPU the tiles are independent tasks on the OpenMP
+// threads (each tile's products on one thread: a tile has a few dozen rows, too few to split);
+// on a GPU they run in order on the calling thread, since their kernels queue on one stream.
+// A task writes only its own tile's slots; shared buffers are filled after, on this thread.
+template <typename Work>
+void for_each_routed_tile(const std::vector<int64_t>& tiles, Device device, Work&& work) {
+  if (device.is_cuda()) {
+    for (const int64_t e : tiles) work(e);
+    return;
+  }
+  parallel_tasks(int64_t(tiles.size()), [&](int64_t i) { work(tiles[size_t(i)]); });
+}
+
 }  // namespace
 
 // Fused: one autograd node for the whole layer. The forward runs each tile's products on its
@@ -99,17 +125,19 @@ Tensor grouped_glu_ffn(const Tensor& x, const std::vector<TileWeights>& tiles, s
   const bool grad = needs_grad(inputs);
 
   auto saved = std::make_shared<std::vector<TileSaved>>(size_t(E));
+  for (int64_t e = 0; e < E; ++e) {
+    (*saved)[size_t(e)].start = groups.offsets[size_t(e)];
+    (*saved)[size_t(e)].n = groups.count(e);
+  }
+  const auto routed = std::make_shared<std::vector<int64_t>>(routed_tiles_largest_first(groups, E));
   Tensor out_sorted, gate_sorted;
   {
     NoGradGuard no_grad;
     const Tensor xs = index_select(x.detach(), 0, perm);
     gate_sorted = gate_scale.defined() ? index_select(gate_scale.detach(), 0, perm).reshape({N, 1}) : Tensor();
-    out_sorted = Tensor::empty({N, C}, x.dtype(), x.device());
-    for (int64_t e = 0; e < E; ++e) {
+    std::vector<Tensor> tile_out(static_cast<size_t>(E));
+    for_each_routed_tile(*routed, x.device(), [&](int64_t e) {
       TileSaved& s = (*saved)[size_t(e)];
-      s.start = groups.offsets[size_t(e)];
-      s.n = groups.count(e);
-      if (s.n == 0) continue;
       const TileWeights& w = tiles[size_t(e)];
       s.wg = maybe_weight_quant(w.gate, o.ternary);
       s.wu = maybe_weight_quant(w.up, o.ternary);
@@ -125,9 +153,18 @@ Tensor grouped_glu_ffn(const Tensor& x, const std::vector<TileWeights>& tiles, s
         s.y = y;
         y = y * narrow(gate_sorted, 0, s.start, s.n);
       }
-      Tensor dst = narrow(out_sorted, 0, s.start, s.n);
-      copy_(dst, y);
-      if (!grad) s = TileSaved{};  // inference keeps nothing
+      tile_out[size_t(e)] = y;
+      if (!grad) {  // inference keeps nothing
+        const int64_t start = s.start, n = s.n;
+        s = TileSaved{};
+        s.start = start;
+        s.n = n;
+      }
+    });
+    out_sorted = Tensor::empty({N, C}, x.dtype(), x.device());
+    for (const int64_t e : *routed) {
+      Tensor dst = narrow(out_sorted, 0, (*saved)[size_t(e)].start, (*saved)[size_t(e)].n);
+      copy_(dst, tile_out[size_t(e)]);
     }
   }
   Tensor out;
@@ -140,19 +177,16 @@ Tensor grouped_glu_ffn(const Tensor& x, const std::vector<TileWeights>& tiles, s
   std::vector<Tensor> sub_norms;
   for (const TileWeights& t : tiles) sub_norms.push_back(t.sub_norm.defined() ? t.sub_norm.detach() : Tensor());
   record("grouped_glu_ffn", out, inputs,
-         [saved, perm, inverse, gate_sorted, sub_norms, N, C, relu2_act = o.relu2, eps = o.norm_eps,
+         [saved, routed, perm, inverse, gate_sorted, sub_norms, N, C, relu2_act = o.relu2, eps = o.norm_eps,
           has_gate = gate_scale.defined()](const Tensor& dout) {
            const Tensor dos = index_select(contiguous(dout), 0, perm);
-           Tensor dxs = Tensor::empty({N, C}, dout.dtype(), dout.device());
-           Tensor dgs = has_gate ? Tensor::empty({N, 1}, dout.dtype(), dout.device()) : Tensor();
-           std::vector<Tensor> grads(2 + 4 * saved->size());
-           for (size_t e = 0; e < saved->size(); ++e) {
+           std::vector<Tensor> grads(2 + 4 * saved->size()), tile_dx(saved->size()), tile_dgate(saved->size());
+           for_each_routed_tile(*routed, dout.device(), [&](int64_t tile) {
+             const size_t e = size_t(tile);
              const TileSaved& s = (*saved)[e];
-             if (s.n == 0) continue;
              Tensor dy = narrow(dos, 0, s.start, s.n);
              if (has_gate) {
-               Tensor dg_rows = narrow(dgs, 0, s.start, s.n);
-               copy_(dg_rows, sum(dy * s.y, {1}, true));
+               tile_dgate[e] = sum(dy * s.y, {1}, true);
                dy = dy * narrow(gate_sorted, 0, s.start, s.n);
              }
              grads[2 + 4 * e + 2] = matmul(dy.transpose(0, 1), s.hq);  // dWd [C, F]
@@ -178,8 +212,18 @@ Tensor grouped_glu_ffn(const Tensor& x, const std::vector<TileWeights>& tiles, s
              const Tensor dgate = da * s.u * dact, dup = da * act;
              grads[2 + 4 * e + 0] = matmul(dgate.transpose(0, 1), s.xq);  // dWg [F, C]
              grads[2 + 4 * e + 1] = matmul(dup.transpose(0, 1), s.xq);    // dWu [F, C]
+             tile_dx[e] = matmul(dgate, s.wg) + matmul(dup, s.wu);         // STE through act quant
+           });
+           Tensor dxs = Tensor::empty({N, C}, dout.dtype(), dout.device());
+           Tensor dgs = has_gate ? Tensor::empty({N, 1}, dout.dtype(), dout.device()) : Tensor();
+           for (const int64_t tile : *routed) {
+             const TileSaved& s = (*saved)[size_t(tile)];
              Tensor dx_rows = narrow(dxs, 0, s.start, s.n);
-             copy_(dx_rows, matmul(dgate, s.wg) + matmul(dup, s.wu));      // STE through act quant
+             copy_(dx_rows, tile_dx[size_t(tile)]);
+             if (has_gate) {
+               Tensor dg_rows = narrow(dgs, 0, s.start, s.n);
+               copy_(dg_rows, tile_dgate[size_t(tile)]);
+             }
            }
            grads[0] = index_select(dxs, 0, inverse);
            if (has_gate) grads[1] = index_select(dgs, 0, inverse).reshape({N});
