@@ -154,16 +154,11 @@ Tensor grouped_glu_ffn(const Tensor& x, const std::vector<TileWeights>& tiles, s
         y = y * narrow(gate_sorted, 0, s.start, s.n);
       }
       tile_out[size_t(e)] = y;
-      if (!grad) {  // inference keeps nothing
-        const int64_t start = s.start, n = s.n;
-        s = TileSaved{};
-        s.start = start;
-        s.n = n;
-      }
+      if (!grad) s = TileSaved{};  // inference keeps nothing
     });
     out_sorted = Tensor::empty({N, C}, x.dtype(), x.device());
     for (const int64_t e : *routed) {
-      Tensor dst = narrow(out_sorted, 0, (*saved)[size_t(e)].start, (*saved)[size_t(e)].n);
+      Tensor dst = narrow(out_sorted, 0, groups.offsets[size_t(e)], groups.count(e));
       copy_(dst, tile_out[size_t(e)]);
     }
   }
