@@ -2,7 +2,7 @@
 # Everything the CUDA backend needs checked on a GPU, in one run: builds the C++ tests and the
 # CUDA benchmarks, runs every C++ test (GPU tests skip, exit 77, without a GPU; here a skip is a
 # failure: they live in tests/backend/cuda, tests/nn, tests/optim, tests/runtime, ...), then the
-# three kernel benchmarks. Prints the device and date for bench/RESULTS.md. The training
+# three kernel benchmarks and a short TriX training on the GPU and the CPU. Prints the device and date for bench/RESULTS.md. The training
 # benchmark against PyTorch is bench/train_gpu.sh (needs torch).
 #   bench/cuda_session.sh [--quick]        (TRIT_BUILD_DIR: build folder, default build)
 set -euo pipefail
@@ -27,3 +27,17 @@ fi
 "$build/bin/bench_cuda_int8_gemm" "${quick[@]}"
 "$build/bin/bench_cuda_ternary_gemv" "${quick[@]}"
 "$build/bin/bench_cuda_gemm" "${quick[@]}"
+# TriX training on the GPU beside the same run on the CPU (docs/trix.md): 200 steps of the
+# tinyshakespeare preset at 2 layers on the bytes of docs/ (the corpora are not on the GPU
+# machine). Both runs start from the same weights and batches; their losses agree early and
+# drift apart as routing decisions near a tie go differently. tokens/s: bench/RESULTS.md.
+trix_dir="$build/trix_session"
+rm -rf "$trix_dir" && mkdir -p "$trix_dir"
+cat "$root"/docs/*.md > "$trix_dir/corpus.txt"
+"$build/bin/trit-data" prepare --input "$trix_dir/corpus.txt" --output "$trix_dir/corpus.h5" > /dev/null
+for device in cuda cpu; do
+  echo "trix training, run.device=$device:"
+  "$build/bin/trit-train" --config "$root/trainer/configs/tinyshakespeare_trix.json" --data.path="$trix_dir/corpus.h5" \
+    --run.dir="$trix_dir" --run.name="$device" --run.device="$device" --model.n_layers=2 --train.max_steps=200 \
+    --train.log_interval=50 --eval.interval=100 --checkpoint.interval=0 | grep -E '^step|finished'
+done
