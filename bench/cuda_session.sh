@@ -2,8 +2,9 @@
 # Everything the CUDA backend needs checked on a GPU, in one run: builds the C++ tests and the
 # CUDA benchmarks, runs every C++ test (GPU tests skip, exit 77, without a GPU; here a skip is a
 # failure: they live in tests/backend/cuda, tests/nn, tests/optim, tests/runtime, ...), then the
-# three kernel benchmarks and a short TriX training on the GPU and the CPU. Prints the device and date for bench/RESULTS.md. The training
-# benchmark against PyTorch is bench/train_gpu.sh (needs torch).
+# three kernel benchmarks and a short TriX training on the GPU and on the CPU. Prints the
+# device and date for bench/RESULTS.md. The training benchmark against PyTorch is
+# bench/train_gpu.sh (needs torch).
 #   bench/cuda_session.sh [--quick]        (TRIT_BUILD_DIR: build folder, default build)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
