@@ -175,9 +175,9 @@ TEST_CASE("trix trains through the trainer: routing stats in metrics.jsonl, bit-
 }
 
 TEST_CASE("the trix presets resolve to valid trix models") {
-  // Bytes: hash routing (a tile per byte); BPE: the learned router with the prior.
+  // Bytes: hash routing (a tile per byte); BPE: the Switch-gated learned router with the prior.
   for (const auto& [preset, router] : {std::pair{"tinyshakespeare_trix.json", "hash"},
-                                       std::pair{"tinystories_trix_bpe.json", "learned_st"}}) {
+                                       std::pair{"tinystories_trix_bpe.json", "learned"}}) {
     INFO(preset);
     const fs::path path = fs::path(TRIT_TEST_DATA_DIR) / ".." / "trainer" / "configs" / preset;
     const config::Config c = train::train_schema().resolve_file(path, {});
@@ -185,7 +185,7 @@ TEST_CASE("the trix presets resolve to valid trix models") {
     CHECK(m.family == "trix");
     CHECK(m.n_tiles == 64);
     CHECK(m.router == router);
-    if (m.router == "learned_st") {
+    if (m.router == "learned") {
       CHECK(m.router_prior > 0);
       CHECK(m.router_lr_scale < 1);
       CHECK(m.aux_loss_weight > 0);
