@@ -37,12 +37,15 @@ done
 one() {
   local name=$1; shift
   rm -rf "${out:?}/$name"
-  "$build/bin/trit-train" "${common[@]}" --run.name="$name" "$@" > "$out/$name.log" 2>&1
+  if ! "$build/bin/trit-train" "${common[@]}" --run.name="$name" "$@" > "$out/$name.log" 2>&1; then
+    printf '%-26s FAILED: %s\n' "$name" "$(tail -n 1 "$out/$name.log")"
+    return 0  # the other runs go on; the row says what went wrong
+  fi
   local m="$out/$name/metrics.jsonl"
   local val best share dead
   val=$(grep '"split":"val"' "$m" | tail -1 | sed 's/.*"loss":\([0-9.e+-]*\).*/\1/')
   share=$(grep '"route_max_share"' "$m" | sed 's/.*"route_max_share":\([0-9.e+-]*\).*/\1/' |
-          awk -v n="$(grep -c '"route_max_share"' "$m" || true)" 'NR > n / 2 && $1 > mx { mx = $1 } END { printf "%.1f", mx }')
+          awk -v n="$(grep -c '"route_max_share"' "$m" || true)" 'NR > n / 2 && $1 > mx { mx = $1 } END { if (NR) printf "%.1f", mx }')
   dead=$(grep '"route_dead_tiles"' "$m" | tail -1 | sed 's/.*"route_dead_tiles":\([0-9.e+-]*\).*/\1/' || true)
   best=$(grep '"split":"val"' "$m" | sed 's/.*"step":\([0-9]*\).*"loss":\([0-9.e+-]*\).*/\2 \1/' | sort -g | head -1 |
          awk '{ printf "%.4f@%d", $1, $2 }')
