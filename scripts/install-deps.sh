@@ -29,14 +29,22 @@ if [[ "${1:-}" == "--python" ]]; then
   venv="$root/.venv"
   [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
   req="$root/scripts/requirements-test.txt"
+  # llama-cpp-python compiles llama.cpp from source: build only the library it loads. It builds
+  # for the host CPU (-march=native) but without AMX: llama.cpp's AMX matmul crashes on our Q4_0
+  # test models (ggml_backend_amx_mul_mat, seen on a Xeon with AMX; llama.cpp issue 20824), and
+  # the peer checks are about what llama.cpp computes, which its AVX-512 path gives as well.
+  llama_cmake_args="${CMAKE_ARGS:--DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF}"
+  llama_cflags=""
+  [[ "$(uname -m)" == "x86_64" ]] && llama_cflags="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
   stamp="$venv/.requirements.sha256"
-  want=$(sha256sum "$req" | cut -d' ' -f1)
+  want=$(cat "$req" <(echo "$llama_cmake_args $llama_cflags") | sha256sum | cut -d' ' -f1)
   if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     echo "install-deps: installing Python peers into .venv"
     "$venv/bin/pip" install -q --upgrade pip
-    # llama-cpp-python compiles llama.cpp from source: build only the library it loads.
-    CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF}" \
-      CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install -q -r "$req"
+    # A llama.cpp built with other flags (an older .venv) is rebuilt, not taken from pip's cache.
+    "$venv/bin/pip" uninstall -q -y llama-cpp-python 2>/dev/null || true
+    CMAKE_ARGS="$llama_cmake_args" CFLAGS="$llama_cflags" CXXFLAGS="$llama_cflags" \
+      CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install -q --no-cache-dir -r "$req"
     echo "$want" > "$stamp"
   fi
 fi
