@@ -8,6 +8,7 @@
 
 #include "trit/autograd/node.h"
 #include "trit/backend/cuda/quant.h"
+#include "trit/core/abs_sum.h"
 #include "trit/core/dtype_dispatch.h"
 #include "trit/core/parallel.h"
 #include "trit/ops/matmul.h"
@@ -18,9 +19,7 @@ namespace {
 
 template <typename T>
 T ternary_scale(const T* w, int64_t n) {
-  double s = 0;
-  for (int64_t i = 0; i < n; ++i) s += std::abs(double(w[i]));
-  const T mean = T(s / double(std::max<int64_t>(n, 1)));
+  const T mean = T(abs_sum(w, n) / double(std::max<int64_t>(n, 1)));
   return T(1) / std::max(mean, T(1e-5));
 }
 

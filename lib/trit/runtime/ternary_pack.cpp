@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "trit/core/abs_sum.h"
 #include "trit/core/error.h"
 #include "trit/core/half.h"
 
@@ -78,9 +79,7 @@ void PackedTernary::set(size_t row, size_t col, int8_t w) {
 }
 
 float ternary_weight_scale(const float* w, size_t n) {
-  double sum = 0;
-  for (size_t i = 0; i < n; ++i) sum += std::fabs(double(w[i]));
-  const float mean = n == 0 ? 0.0f : float(sum / double(n));
+  const float mean = n == 0 ? 0.0f : float(abs_sum(w, int64_t(n)) / double(n));
   TRIT_CHECK(std::isfinite(mean), "ternary_weight_scale: weights contain inf or NaN");
   return 1.0f / std::max(mean, 1e-5f);
 }
