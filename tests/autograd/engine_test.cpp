@@ -57,6 +57,40 @@ TEST_CASE("misuse gives clear errors") {
   }
 }
 
+// A leaf takes a fresh gradient as its .grad without a copy when nothing else holds it; a
+// gradient shared with another leaf (add hands both inputs the same tensor) or a view into a
+// larger buffer (cat hands each input a slice of one) must be copied, or an in-place update of
+// one .grad would change another.
+TEST_CASE("leaf gradients own their storage") {
+  Tensor a = test::leaf({3}, 6);
+  Tensor b = test::leaf({3}, 7);
+  sum(a + b).backward();
+  CHECK(a.grad().storage() != b.grad().storage());
+  CHECK(a.grad().storage().use_count() == 1);
+
+  Tensor c = test::leaf({2}, 8);
+  Tensor d = test::leaf({4}, 9);
+  sum(cat({c, d}, 0) * 2.0).backward();
+  CHECK(c.grad().storage() != d.grad().storage());
+  CHECK(c.grad().storage().use_count() == 1);
+  CHECK(c.grad().nbytes() == c.grad().storage()->nbytes());
+  {
+    NoGradGuard guard;
+    Tensor cg = c.grad();
+    add_(cg, Tensor::ones({2}, DType::f64));
+  }
+  CHECK(d.grad().to_vector<double>() == std::vector<double>{2, 2, 2, 2});
+
+  // A weight's dW from its matmul is fresh: taken as it is, and a second backward adds to it.
+  Tensor x = test::leaf({4, 2}, 10).detach();
+  Tensor w = test::leaf({2, 3}, 11);
+  sum(matmul(x, w)).backward();
+  const std::vector<double> once = w.grad().to_vector<double>();
+  sum(matmul(x, w)).backward();
+  const std::vector<double> twice = w.grad().to_vector<double>();
+  for (size_t i = 0; i < once.size(); ++i) CHECK(twice[i] == Approx(2 * once[i]));
+}
+
 TEST_CASE("backward frees saved tensors") {
   Tensor x = test::leaf({1000}, 4);
   Tensor big = exp(x);

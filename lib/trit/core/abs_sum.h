@@ -4,8 +4,8 @@
 // sum to the same scale. Sixteen independent partial sums, added at the end: one running sum
 // is a chain of dependent double adds (4 cycles each), which made the scale of a TriX layer's
 // 192 small tiles 16% of its training step; sixteen chains vectorise and keep the adder busy.
-// Each |w| is exact in double, so the order changes the sum by a few ulps of a double, far
-// below a float's, and the float scale it gives is the same.
+// Each |w| is exact in double, so the order moves the sum by a few ulps of a double, far
+// below a float's step: the float scale only changes where the mean sits on a rounding tie.
 #include <cmath>
 #include <cstdint>
 
